@@ -1,0 +1,19 @@
+//! OKPay's domain: the values every other crate passes around.
+//!
+//! Everything here is pure (no I/O, no async) and validates on construction: once you hold an
+//! [`Amount`], a [`Currency`], an [`Email`] or a [`CardNumber`], it is valid. Parsing failures are
+//! [`ValidationError`]s that carry a stable code the HTTP layer maps to its error body.
+
+pub mod card;
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod time;
+pub mod user;
+
+pub use card::{CardBrand, CardNumber, Cvc, Expiry};
+pub use email::Email;
+pub use error::ValidationError;
+pub use money::{Amount, Currency};
+pub use user::{AccountType, UserStatus};
