@@ -28,6 +28,8 @@ pub struct StatementLine {
     pub counterparty: Option<String>,
     /// Free text from the payer.
     pub description: Option<String>,
+    /// Kind-specific details as a JSON object (payment method, failure code, ...), if any.
+    pub details: Option<String>,
     /// When the movement was created, µs since the epoch.
     pub created_at_us: i64,
 }

@@ -1,0 +1,2 @@
+//! OKPay use cases.
+pub mod ports;

@@ -1,0 +1,198 @@
+//! What the use cases need from storage. `okpay-store` implements these for SQLite and
+//! PostgreSQL; the ledger's own port is [`okpay_ledger::LedgerStore`].
+//!
+//! Every method is a single statement or a single short transaction; anything that moves money
+//! goes through the ledger writer instead.
+
+use async_trait::async_trait;
+use okpay_ledger::{StatementLine, StorageError};
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// `usr_...`
+    pub id: String,
+    /// Normalised email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `personal` or `business`.
+    pub account_type: String,
+    /// `pending_verification`, `active`, ...
+    pub status: String,
+    /// Whether the email is verified.
+    pub email_verified: bool,
+    /// `en` or `zh`.
+    pub locale: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Comma-free list of roles (`user`, `agent`, `admin`), stored as a space-separated string.
+    pub roles: String,
+    /// Identity verification level (0 = none).
+    pub kyc_level: i64,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+}
+
+/// A stored session. The token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// `ses_...`
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// SHA-256 hex of the bearer token.
+    pub token_hash: String,
+    /// Client's User-Agent (truncated to 256 chars).
+    pub user_agent: String,
+    /// Client IP.
+    pub ip: String,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+    /// Last request seen, µs (updated at most once a minute).
+    pub last_seen_us: i64,
+    /// Absolute expiry, µs.
+    pub expires_at_us: i64,
+    /// Revoked sessions are kept for the device list and audit.
+    pub revoked: bool,
+}
+
+/// A stored payment method: never a full card number, never a CVC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentMethodRecord {
+    /// `pm_...`
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// `card` or `bank_account`.
+    pub kind: String,
+    /// Card brand (cards only).
+    pub brand: Option<String>,
+    /// Last four digits.
+    pub last4: String,
+    /// Expiry month (cards only).
+    pub exp_month: Option<i64>,
+    /// Expiry year (cards only).
+    pub exp_year: Option<i64>,
+    /// Card holder / account holder.
+    pub holder_name: String,
+    /// Bank name, country (bank accounts only).
+    pub bank_name: Option<String>,
+    /// ISO country (bank accounts only).
+    pub country: Option<String>,
+    /// The rail's token for this instrument (what a real processor returns instead of the number).
+    pub rail_token: String,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+}
+
+/// Filters of a history query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryFilter {
+    /// Inclusive lower bound, µs.
+    pub from_us: Option<i64>,
+    /// Exclusive upper bound, µs.
+    pub to_us: Option<i64>,
+    /// Row kind (`deposit`, `transfer_out`, ...).
+    pub kind: Option<String>,
+    /// Row status.
+    pub status: Option<String>,
+}
+
+/// A history row with its status timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    /// The row.
+    pub line: StatementLine,
+    /// `(status, µs)` in time order, starting with the status the row was created in.
+    pub status_history: Vec<(String, i64)>,
+}
+
+/// A response stored under an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// SHA-256 of method, path and body of the first request.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Response body bytes.
+    pub body: Vec<u8>,
+    /// Request id of the first response (replayed as-is).
+    pub request_id: String,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+}
+
+/// Users.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user; `Ok(false)` if the email is already registered (nothing written).
+    async fn insert_user(&self, user: &UserRecord) -> Result<bool, StorageError>;
+    /// Looks a user up by normalised email.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StorageError>;
+    /// Looks a user up by id.
+    async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StorageError>;
+}
+
+/// Sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Inserts a session.
+    async fn insert_session(&self, s: &SessionRecord) -> Result<(), StorageError>;
+    /// The live (not revoked) session with this token hash, if any.
+    async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError>;
+    /// Records activity.
+    async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
+}
+
+/// Payment methods.
+#[async_trait]
+pub trait PaymentMethodStore: Send + Sync {
+    /// Inserts a payment method.
+    async fn insert_payment_method(&self, pm: &PaymentMethodRecord) -> Result<(), StorageError>;
+    /// The user's payment method with this id, if any.
+    async fn payment_method(&self, user_id: &str, id: &str) -> Result<Option<PaymentMethodRecord>, StorageError>;
+    /// The user's payment methods, newest first.
+    async fn payment_methods(&self, user_id: &str) -> Result<Vec<PaymentMethodRecord>, StorageError>;
+}
+
+/// Transaction history (the ledger writes most rows; failed attempts are written here).
+#[async_trait]
+pub trait HistoryStore: Send + Sync {
+    /// Inserts a row that moved no money (e.g. a declined card deposit). Ignores a row whose id
+    /// already exists.
+    async fn insert_line(&self, line: &StatementLine) -> Result<(), StorageError>;
+    /// The owner's rows matching `filter`, newest first (by `created_at_us`, then id), starting
+    /// after the row `starting_after` if given; at most `limit` rows.
+    async fn lines(
+        &self,
+        owner: &str,
+        filter: &HistoryFilter,
+        starting_after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StatementLine>, StorageError>;
+    /// One of the owner's rows with its status history.
+    async fn line(&self, owner: &str, id: &str) -> Result<Option<HistoryRow>, StorageError>;
+    /// The owner's row for a source resource (e.g. the sender's row of `tr_...`).
+    async fn line_by_source(&self, owner: &str, source_id: &str) -> Result<Option<StatementLine>, StorageError>;
+}
+
+/// Idempotency keys and their stored responses (kept at least 24 h).
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// The response stored for `(owner, key)`, if any.
+    async fn idempotent_response(&self, owner: &str, key: &str) -> Result<Option<StoredResponse>, StorageError>;
+    /// Stores a response; if one is already stored for the key, keeps the first.
+    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError>;
+    /// Deletes keys created before `before_us`; returns how many.
+    async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError>;
+}
+
+/// Everything the application needs from storage, as one object.
+#[async_trait]
+pub trait AppStore: UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore {
+    /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
+    fn backend(&self) -> &'static str;
+    /// Checks that the database answers (for `/healthz`).
+    async fn ping(&self) -> Result<(), StorageError>;
+}
