@@ -1,2 +1,81 @@
-//! OKPay use cases.
+//! OKPay's use cases.
+//!
+//! Each module owns one use case (or a small family) and is free of HTTP: handlers parse and
+//! authenticate, then call a method on [`App`]. Anything that moves money goes through the
+//! ledger's group-commit writer with a reference derived from the caller's idempotency key, so
+//! a replay (even after a crash) is recognised by the books and never posts twice.
+
+pub mod accounts;
+pub mod balances;
+pub mod caller;
+pub mod deposits;
+pub mod error;
+pub mod history;
+pub mod idempotency;
+pub mod password;
+pub mod payment_methods;
 pub mod ports;
+pub mod rail;
+pub mod sessions;
+pub mod transfers;
+pub mod users;
+
+use std::sync::Arc;
+
+use okpay_ledger::Ledger;
+
+pub use caller::Caller;
+pub use error::{AppError, Code};
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Base of every link OKPay sends (`OKPAY_PUBLIC_URL`), never the request's Host header.
+    pub public_url: String,
+    /// A session ends after this long without a request.
+    pub session_idle_timeout_us: i64,
+    /// A session ends this long after sign-in, whatever its activity.
+    pub session_lifetime_us: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_idle_timeout_us: 30 * 60 * 1_000_000,
+            session_lifetime_us: 12 * 3600 * 1_000_000,
+        }
+    }
+}
+
+/// The application: storage, books and rails, shared by every request.
+#[derive(Clone)]
+pub struct App {
+    /// Non-ledger storage.
+    pub store: Arc<dyn ports::AppStore>,
+    /// The books.
+    pub ledger: Ledger,
+    /// Ledger account ids, cached.
+    pub accounts: accounts::Accounts,
+    /// The card rail (the built-in simulator until a processor is plugged in).
+    pub cards: Arc<dyn rail::CardRail>,
+    /// In-flight idempotency keys of this process.
+    pub idempotency: idempotency::InFlight,
+    /// Settings.
+    pub config: Arc<AppConfig>,
+}
+
+impl App {
+    /// Builds the application over started storage and ledger.
+    pub fn new(store: Arc<dyn ports::AppStore>, ledger: Ledger, config: AppConfig) -> App {
+        let accounts = accounts::Accounts::new(ledger.store().clone());
+        App {
+            store,
+            ledger,
+            accounts,
+            cards: Arc::new(rail::Simulator),
+            idempotency: idempotency::InFlight::default(),
+            config: Arc::new(config),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Who is making a request.
+
+use okpay_domain::UserStatus;
+
+use crate::error::{AppError, Code};
+use crate::ports::UserRecord;
+
+/// An authenticated user and the session they used.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The user as loaded for this request.
+    pub user: UserRecord,
+    /// The session (`ses_...`).
+    pub session_id: String,
+}
+
+impl Caller {
+    /// The user's id.
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    /// Refuses callers whose account may not move money.
+    pub fn ensure_can_move_money(&self) -> Result<(), AppError> {
+        match UserStatus::parse(&self.user.status) {
+            Some(UserStatus::Active | UserStatus::PendingVerification) => Ok(()),
+            Some(UserStatus::Frozen) => Err(AppError::new(Code::AccountFrozen)),
+            Some(UserStatus::Locked) => Err(AppError::new(Code::AccountLocked)),
+            Some(UserStatus::Closed) => Err(AppError::new(Code::AccountClosed)),
+            None => Err(AppError::internal(format!("unknown user status {}", self.user.status))),
+        }
+    }
+}
