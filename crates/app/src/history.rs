@@ -100,13 +100,22 @@ mod tests {
 
     #[test]
     fn filters_validate() {
-        let q = HistoryQuery { created_from: Some("2026-01-02".into()), created_to: Some("2026-01-01".into()), ..Default::default() };
+        let q = HistoryQuery {
+            created_from: Some("2026-01-02".into()),
+            created_to: Some("2026-01-01".into()),
+            ..Default::default()
+        };
         assert_eq!(q.parse().map_err(|e| e.code), Err(Code::InvalidDateRange));
         let q = HistoryQuery { created_from: Some("soon".into()), ..Default::default() };
         assert_eq!(q.parse().map_err(|e| e.code), Err(Code::InvalidDateRange));
         let q = HistoryQuery { kind: Some("gift".into()), ..Default::default() };
         assert_eq!(q.parse().map_err(|e| e.param), Err(Some("type".into())));
-        let q = HistoryQuery { created_from: Some("2026-01-01".into()), created_to: Some("2026-01-01".into()), kind: Some("deposit".into()), ..Default::default() };
+        let q = HistoryQuery {
+            created_from: Some("2026-01-01".into()),
+            created_to: Some("2026-01-01".into()),
+            kind: Some("deposit".into()),
+            ..Default::default()
+        };
         let f = q.parse().expect("valid");
         assert_eq!(f.to_us.zip(f.from_us).map(|(t, f)| t - f), Some(86_400_000_000));
     }

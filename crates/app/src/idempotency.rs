@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use dashmap::DashMap;
 
+use crate::App;
 use crate::error::{AppError, Code};
 use crate::ports::StoredResponse;
-use crate::App;
 
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;

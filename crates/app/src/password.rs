@@ -15,7 +15,8 @@ fn argon2() -> Result<Argon2<'static>, AppError> {
 /// Hashes a password to a PHC string.
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
-        let hash = argon2()?.hash_password(password.as_bytes()).map_err(|e| AppError::internal(format!("hash: {e}")))?;
+        let hash =
+            argon2()?.hash_password(password.as_bytes()).map_err(|e| AppError::internal(format!("hash: {e}")))?;
         Ok(hash.to_string())
     })
     .await

@@ -78,7 +78,13 @@ impl CardRail for Simulator {
         format!("sim_{}_{}", Self::behaviour(number.expose_digits()), okpay_domain::ids::random_token(10))
     }
 
-    fn charge(&self, token: &str, _amount: Amount, _currency: Currency, reference: &str) -> Result<String, CardFailure> {
+    fn charge(
+        &self,
+        token: &str,
+        _amount: Amount,
+        _currency: Currency,
+        reference: &str,
+    ) -> Result<String, CardFailure> {
         let behaviour = token.strip_prefix("sim_").and_then(|t| t.rsplit_once('_')).map(|(b, _)| b);
         match behaviour {
             Some("ok") => Ok(format!("sim_ch_{reference}")),

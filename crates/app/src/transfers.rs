@@ -49,7 +49,12 @@ pub struct TransferDone {
 
 impl App {
     /// Sends money to another OKPay user.
-    pub async fn transfer(&self, caller: &Caller, idempotency_key: &str, req: TransferRequest) -> Result<TransferDone, AppError> {
+    pub async fn transfer(
+        &self,
+        caller: &Caller,
+        idempotency_key: &str,
+        req: TransferRequest,
+    ) -> Result<TransferDone, AppError> {
         caller.ensure_can_move_money()?;
         let description = match req.description {
             Some(d) => Some(check_description(&d)?),

@@ -323,10 +323,7 @@ fn apply_side(a: &mut AccountState, amount: i64, is_debit: bool, effect: Effect)
 }
 
 fn journal(id: i64, reference: &str, kind: &str, currency: Currency, hold_id: Option<i64>, legs: &[Leg]) -> NewJournal {
-    let postings = legs
-        .iter()
-        .flat_map(|l| [(l.debit, -l.amount.minor()), (l.credit, l.amount.minor())])
-        .collect();
+    let postings = legs.iter().flat_map(|l| [(l.debit, -l.amount.minor()), (l.credit, l.amount.minor())]).collect();
     NewJournal { id, reference: reference.to_owned(), kind: kind.to_owned(), currency, hold_id, postings }
 }
 

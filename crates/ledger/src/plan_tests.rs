@@ -77,8 +77,7 @@ impl Mem {
         }
         for a in self.accounts.values() {
             assert!(a.is_valid(), "account rules hold: {a:?}");
-            let posted: i64 =
-                self.journals.iter().flat_map(|j| &j.postings).filter(|p| p.0 == a.id).map(|p| p.1).sum();
+            let posted: i64 = self.journals.iter().flat_map(|j| &j.postings).filter(|p| p.0 == a.id).map(|p| p.1).sum();
             assert_eq!(posted, a.balance, "balance equals postings for {:?}", a.id);
             let pending = |debit: bool| -> i64 {
                 self.holds

@@ -1,0 +1,82 @@
+//! The API error body (API.md §1), rendered once from an [`AppError`].
+//!
+//! Handlers and extractors return `Result<_, ApiError>`; `?` converts any `AppError`. The body
+//! is rendered immediately in the current request's language with its request id. Internal
+//! details are logged here and never returned.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use okpay_app::{AppError, Code};
+use serde_json::{Value, json};
+
+use crate::catalog::{self, ErrorType};
+use crate::context::RequestContext;
+
+/// An error on its way to becoming an HTTP response.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<Code> for ApiError {
+    fn from(c: Code) -> Self {
+        ApiError(AppError::new(c))
+    }
+}
+
+/// Marks a response whose error body was rendered by [`ApiError`].
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered;
+
+/// Seconds a client should wait before retrying an overloaded request.
+const RETRY_AFTER_SECS: &str = "1";
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let ctx = RequestContext::current();
+        let e = self.0;
+        let entry = catalog::entry(e.code);
+        if entry.kind == ErrorType::Api {
+            tracing::error!(code = e.code.as_str(), detail = e.detail.as_deref().unwrap_or(""), "request failed");
+        } else if let Some(d) = &e.detail {
+            tracing::info!(code = e.code.as_str(), detail = d.as_str(), "request refused");
+        }
+        let status = StatusCode::from_u16(entry.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(body(&e, &ctx))).into_response();
+        response.extensions_mut().insert(Rendered);
+        if matches!(e.code, Code::RateLimited | Code::ServiceBusy) {
+            response.headers_mut().insert("retry-after", HeaderValue::from_static(RETRY_AFTER_SECS));
+        }
+        response
+    }
+}
+
+/// The JSON error body for `e` in the context's language.
+pub fn body(e: &AppError, ctx: &RequestContext) -> Value {
+    let entry = catalog::entry(e.code);
+    let text = entry.text(ctx.lang);
+    let mut message = text.message.to_owned();
+    if let Some(extra) = e.reason.and_then(|r| catalog::reason_text(r, ctx.lang)) {
+        message.push(' ');
+        message.push_str(extra);
+    }
+    let mut err = json!({
+        "type": entry.kind.as_str(),
+        "code": e.code.as_str(),
+        "message": message,
+        "doc_url": format!("{}/help/errors/{}", ctx.public_url.trim_end_matches('/'), e.code.as_str()),
+        "request_id": ctx.request_id,
+    });
+    if let Some(p) = &e.param {
+        err["param"] = json!(p);
+    }
+    if let Some(d) = e.decline_code {
+        err["decline_code"] = json!(d);
+    }
+    json!({ "error": err })
+}

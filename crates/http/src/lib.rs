@@ -1,0 +1,121 @@
+//! OKPay's HTTP API (API.md).
+//!
+//! * [`router`] builds the axum router: one file per action under `routes/<resource>/`, each
+//!   with its `#[utoipa::path]`, so `/openapi.json` is generated from the code.
+//! * Errors: handlers return [`error::ApiError`] (from `okpay_app::AppError`); it is rendered
+//!   once, in the caller's language, with the request id (see [`context`]).
+//! * Layers, outermost first: [`middleware::envelope`] (request id, language, logs, metrics,
+//!   uniform errors), panic catcher, body limit, [`middleware::idempotency`].
+//! * [`serve`] runs the router on a listener until a shutdown future completes, so tests bind
+//!   port 0 and the binary binds `OKPAY_LISTEN`.
+
+pub mod catalog;
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod money;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Html;
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::AppState;
+
+use routes::{balances, deposits, me, payment_methods, sessions, system, transactions, transfers, users};
+
+#[derive(OpenApi)]
+#[openapi(info(title = "OKPay API", version = "1", description = "The public HTTP contract of OKPay (API.md)."))]
+struct ApiDoc;
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(users::create::create_user))
+        .routes(routes!(sessions::create::create_session))
+        .routes(routes!(me::get::get_me))
+        .routes(routes!(balances::list::list_balances))
+        .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
+        .routes(routes!(deposits::create::create_deposit))
+        .routes(routes!(transfers::create::create_transfer))
+        .routes(routes!(transactions::list::list_transactions))
+        .routes(routes!(transactions::get::get_transaction))
+        .routes(routes!(system::help_errors::error_help))
+        .routes(routes!(system::health::healthz))
+        .routes(routes!(system::metrics::metrics))
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let (api, spec) = api_routes().split_for_parts();
+    let spec_json = serde_json::to_value(&spec).unwrap_or_default();
+    let docs = docs_page(&spec);
+    Router::new()
+        .merge(api)
+        .route("/openapi.json", get(move || async move { axum::Json(spec_json) }))
+        .route("/docs", get(move || async move { Html(docs) }))
+        .route("/help/errors/{code}", get(system::help_errors::error_page))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::idempotency::idempotency))
+        .layer(DefaultBodyLimit::max(state.max_body_bytes))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::envelope::envelope))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Installs the process-wide Prometheus recorder (once) and returns its handle.
+pub fn install_metrics() -> Option<PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            metrics::set_global_recorder(recorder).ok().map(|()| handle)
+        })
+        .clone()
+}
+
+fn docs_page(spec: &utoipa::openapi::OpenApi) -> String {
+    let mut rows = String::new();
+    for (path, item) in &spec.paths.paths {
+        let ops = [("GET", &item.get), ("POST", &item.post), ("PATCH", &item.patch), ("DELETE", &item.delete)];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                let summary = op.summary.clone().or_else(|| op.description.clone()).unwrap_or_default();
+                rows.push_str(&format!("<tr><td>{method}</td><td><code>{path}</code></td><td>{summary}</td></tr>"));
+            }
+        }
+    }
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>OKPay API</title></head><body>\
+         <h1>OKPay API v1</h1><p>Machine-readable: <a href=\"/openapi.json\">/openapi.json</a></p>\
+         <table>{rows}</table></body></html>"
+    )
+}

@@ -1,0 +1,2 @@
+//! `/v1/balances`
+pub mod list;

@@ -1,0 +1,2 @@
+//! `/v1/deposits`
+pub mod create;

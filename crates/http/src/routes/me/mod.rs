@@ -1,0 +1,2 @@
+//! `/v1/me`
+pub mod get;

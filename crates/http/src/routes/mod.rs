@@ -1,0 +1,11 @@
+//! One module per resource, one file per action.
+
+pub mod balances;
+pub mod deposits;
+pub mod me;
+pub mod payment_methods;
+pub mod sessions;
+pub mod system;
+pub mod transactions;
+pub mod transfers;
+pub mod users;

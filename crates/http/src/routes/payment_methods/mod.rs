@@ -1,0 +1,3 @@
+//! `/v1/payment-methods`
+pub mod create;
+pub mod list;

@@ -1,0 +1,2 @@
+//! `/v1/sessions`
+pub mod create;

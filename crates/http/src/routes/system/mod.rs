@@ -1,0 +1,4 @@
+//! Operational endpoints and error help pages.
+pub mod health;
+pub mod help_errors;
+pub mod metrics;

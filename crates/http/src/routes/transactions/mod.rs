@@ -1,0 +1,3 @@
+//! `/v1/transactions`
+pub mod get;
+pub mod list;

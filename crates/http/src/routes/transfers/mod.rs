@@ -1,0 +1,2 @@
+//! `/v1/transfers`
+pub mod create;

@@ -1,0 +1,2 @@
+//! `/v1/users`
+pub mod create;
