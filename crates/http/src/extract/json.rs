@@ -56,7 +56,8 @@ fn classify(path: &str, e: &serde_json::Error) -> AppError {
         // Here the path already ends with the unknown field.
         return AppError::new(Code::ParameterUnknown).param(bracketed(path)).detail(msg);
     }
-    let param = if path == "." { None } else { Some(bracketed(path)) };
+    // A top-level array or scalar: the body itself is wrong, not one parameter.
+    let param = if path == "." || path.starts_with('[') { None } else { Some(bracketed(path)) };
     let err = AppError::new(Code::ParameterInvalid).detail(msg);
     match param {
         Some(p) => err.param(p),

@@ -1,0 +1,201 @@
+//! OKPay's one typed configuration: defaults, then an optional TOML file (`--config`), then
+//! `OKPAY_*` environment variables (API.md §7). Every option is documented in [`OPTIONS`],
+//! which `okpay config example` prints.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+
+/// The configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path` or `postgres://...`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub listen: String,
+    /// Base of every link OKPay sends.
+    pub public_url: String,
+    /// Outgoing mail server; unset writes `.eml` files under `okpay-data/outbox/`.
+    pub smtp_url: Option<String>,
+    /// Inbound support mail listener; unset disables it.
+    pub support_smtp_listen: Option<String>,
+    /// `on` or `off`: per-IP request limits.
+    pub rate_limit: String,
+    /// How long the simulated bank rail takes to settle (`30s`, `500ms`, `2m`).
+    pub bank_settlement_delay: String,
+    /// Largest JSON request body, bytes.
+    pub max_body_bytes: usize,
+    /// Most ledger commands per database transaction.
+    pub ledger_max_batch: usize,
+    /// Most ledger commands waiting; beyond it requests get 503 `service_busy`.
+    pub ledger_queue_capacity: usize,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// Seconds without a request before a session ends.
+    pub session_idle_timeout_secs: i64,
+    /// Seconds after sign-in when a session ends regardless.
+    pub session_lifetime_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://okpay-data/okpay.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            support_smtp_listen: None,
+            rate_limit: "on".into(),
+            bank_settlement_delay: "30s".into(),
+            max_body_bytes: 64 * 1024,
+            ledger_max_batch: 8_190,
+            ledger_queue_capacity: 65_536,
+            log_format: "text".into(),
+            session_idle_timeout_secs: 30 * 60,
+            session_lifetime_secs: 12 * 3600,
+        }
+    }
+}
+
+/// Every option with its documentation, in the order `okpay config example` prints them.
+pub const OPTIONS: &[(&str, &str)] = &[
+    ("database_url", "Database: sqlite://path (embedded, created on first start) or postgres://user@host/db."),
+    ("listen", "Address and port the HTTP server binds."),
+    ("public_url", "Base URL of every link OKPay sends (emails, doc_url); never taken from the Host header."),
+    ("smtp_url", "Outgoing SMTP server, e.g. smtp://127.0.0.1:2525. Unset: mail is written to okpay-data/outbox/."),
+    ("support_smtp_listen", "Address of the inbound support mail listener, e.g. 127.0.0.1:2526. Unset: off."),
+    ("rate_limit", "on or off: per-IP request limits. off is for load tests and local development."),
+    ("bank_settlement_delay", "How long the simulated bank rail takes to settle deposits and withdrawals."),
+    ("max_body_bytes", "Largest JSON request body accepted, in bytes (larger: 413 request_too_large)."),
+    ("ledger_max_batch", "Most ledger commands committed in one database transaction (group commit)."),
+    ("ledger_queue_capacity", "Most ledger commands waiting to commit; beyond it requests get 503 service_busy."),
+    ("log_format", "text or json."),
+    ("session_idle_timeout_secs", "A session ends after this many seconds without a request."),
+    ("session_lifetime_secs", "A session ends this many seconds after sign-in, whatever its activity."),
+];
+
+impl Config {
+    /// Loads defaults, then `file` if given, then `OKPAY_*` variables from `env`.
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Config> {
+        let mut table = toml::Table::try_from(Config::default()).context("serialising defaults")?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let from_file: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+            table.extend(from_file);
+        }
+        let defaults = toml::Table::try_from(Config::default()).context("serialising defaults")?;
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix("OKPAY_").map(str::to_ascii_lowercase) else { continue };
+            if !OPTIONS.iter().any(|(k, _)| *k == key) {
+                continue; // other tools' OKPAY_* variables (e.g. test settings)
+            }
+            let typed = match defaults.get(&key) {
+                Some(toml::Value::Integer(_)) => toml::Value::Integer(
+                    value.trim().parse().with_context(|| format!("{name} must be a whole number, got {value:?}"))?,
+                ),
+                _ => toml::Value::String(value),
+            };
+            table.insert(key, typed);
+        }
+        let config: Config = table.try_into().context("invalid configuration")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !matches!(self.rate_limit.as_str(), "on" | "off") {
+            bail!("rate_limit must be on or off, got {:?}", self.rate_limit);
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be text or json, got {:?}", self.log_format);
+        }
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+            bail!("database_url must start with sqlite:// or postgres://");
+        }
+        self.bank_settlement_delay()?;
+        if self.ledger_max_batch == 0 || self.ledger_queue_capacity == 0 || self.max_body_bytes < 1024 {
+            bail!("ledger_max_batch and ledger_queue_capacity must be positive; max_body_bytes at least 1024");
+        }
+        Ok(())
+    }
+
+    /// `bank_settlement_delay` as a duration.
+    pub fn bank_settlement_delay(&self) -> anyhow::Result<Duration> {
+        parse_duration(&self.bank_settlement_delay)
+            .with_context(|| format!("bank_settlement_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.bank_settlement_delay))
+    }
+
+    /// The documented example configuration (TOML).
+    pub fn example() -> String {
+        let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
+        let mut out = String::from("# OKPay configuration. Every option can also be set as OKPAY_<NAME IN CAPITALS>.\n");
+        for (key, doc) in OPTIONS {
+            out.push_str(&format!("\n# {doc}\n"));
+            match defaults.get(*key) {
+                Some(v) => out.push_str(&format!("{key} = {v}\n")),
+                None => out.push_str(&format!("# {key} = \"\"\n")),
+            }
+        }
+        out
+    }
+}
+
+fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    match unit.trim() {
+        "" | "s" => Some(Duration::from_secs(n)),
+        "ms" => Some(Duration::from_millis(n)),
+        "m" => Some(Duration::from_secs(n.checked_mul(60)?)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("okpay.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nmax_body_bytes = 2048\n").expect("write");
+        let c = Config::load(Some(&file), env(&[("OKPAY_MAX_BODY_BYTES", "4096"), ("OKPAY_TEST_PG_URL", "x")]))
+            .expect("config");
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.max_body_bytes, 4096);
+        assert_eq!(c.database_url, "sqlite://okpay-data/okpay.db");
+        assert_eq!(Config::load(None, env(&[("OKPAY_SMTP_URL", "smtp://x:25")])).expect("c").smtp_url.as_deref(), Some("smtp://x:25"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = Config::load(None, env(&[("OKPAY_RATE_LIMIT", "maybe")])).expect_err("invalid");
+        assert!(e.to_string().contains("rate_limit"));
+        let e = Config::load(None, env(&[("OKPAY_MAX_BODY_BYTES", "lots")])).expect_err("invalid");
+        assert!(e.to_string().contains("OKPAY_MAX_BODY_BYTES"));
+        assert!(Config::load(None, env(&[("OKPAY_BANK_SETTLEMENT_DELAY", "soon")])).is_err());
+    }
+
+    #[test]
+    fn durations_and_example() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        let ex = Config::example();
+        for (k, _) in OPTIONS {
+            assert!(ex.contains(k), "{k} documented");
+        }
+        let parsed: Config = toml::from_str(&ex).expect("example parses as a config");
+        assert_eq!(parsed.listen, Config::default().listen);
+    }
+}

@@ -1,0 +1,207 @@
+//! Test harness: the real server on port 0 over a fresh database, and a small JSON client.
+#![allow(dead_code, missing_docs)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use okpay::Config;
+use okpay::server::{Running, start};
+use okpay_store::testing::{TestBackend, TestDb};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// Generates `sqlite` and `postgres` variants of an async test taking a `TestBackend`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(okpay_store::testing::TestBackend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(okpay_store::testing::TestBackend::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// A password that passes the policy.
+pub const PASSWORD: &str = "Velvet-Comet-Harbor-42";
+
+/// A response: status, headers, JSON body (or `Value::Null`).
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+pub mod process;
+
+/// A JSON client for one server.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+/// A running server over a fresh database.
+pub struct TestServer {
+    pub api: Api,
+    pub db: TestDb,
+    running: Option<Running>,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A unique suffix for emails and keys within this process.
+pub fn unique() -> String {
+    format!("{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+impl TestServer {
+    /// Starts a server; `None` when PostgreSQL is unreachable outside CI (TestDb warns).
+    pub async fn start(backend: TestBackend) -> Option<TestServer> {
+        let db = TestDb::new(backend).await.expect("test database")?;
+        let server = TestServer::start_on(db, |_| {}).await;
+        Some(server)
+    }
+
+    /// Starts a server on an existing test database with a tweaked configuration.
+    pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = Config { database_url: db.url.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
+        config.rate_limit = "off".into();
+        tweak(&mut config);
+        let running = start(config).await.expect("server starts");
+        let api = Api::new(format!("http://{}", running.addr));
+        TestServer { api, db, running: Some(running) }
+    }
+
+    pub async fn stop(mut self) -> TestDb {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("clean shutdown");
+        }
+        self.db
+    }
+
+    /// Asserts that every invariant of the books holds.
+    pub async fn assert_books_balance(&self) {
+        assert_books_balance(&self.db.url).await;
+    }
+}
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        Api { base, client: reqwest::Client::new() }
+    }
+
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<&Value>,
+        lang: Option<&str>,
+    ) -> Resp {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        if let Some(l) = lang {
+            req = req.header("Accept-Language", l);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.expect("body");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(reqwest::Method::GET, path, token, None, None, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, key: Option<&str>, body: &Value) -> Resp {
+        self.request(reqwest::Method::POST, path, token, key, Some(body), None).await
+    }
+
+    /// Registers and signs in a new user; returns (token, email, user id).
+    pub async fn user(&self) -> (String, String, String) {
+        let email = format!("user-{}@example.com", unique());
+        let r = self
+            .post("/v1/users", None, None, &json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let r = self.post("/v1/sessions", None, None, &json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let token = r.body["token"].as_str().expect("token").to_owned();
+        let id = r.body["user"]["id"].as_str().expect("id").to_owned();
+        (token, email, id)
+    }
+
+    /// Links a card; returns its `pm_` id.
+    pub async fn card(&self, token: &str, number: &str) -> String {
+        let r = self
+            .post(
+                "/v1/payment-methods",
+                Some(token),
+                None,
+                &json!({"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123", "holder_name": "Test Person"}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_str().expect("pm id").to_owned()
+    }
+
+    /// Deposits `amount` from a fresh 4242 card.
+    pub async fn fund(&self, token: &str, amount: i64, currency: &str) {
+        let pm = self.card(token, "4242424242424242").await;
+        let r = self
+            .post("/v1/deposits", Some(token), Some(&unique()), &json!({"amount": amount, "currency": currency, "payment_method": pm}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.body["status"], "succeeded");
+    }
+
+    /// The available balance in `currency` (0 if none).
+    pub async fn available(&self, token: &str, currency: &str) -> i64 {
+        let r = self.get("/v1/balances", Some(token)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["data"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|b| b["currency"] == currency)
+            .and_then(|b| b["available"].as_i64())
+            .unwrap_or(0)
+    }
+}
+
+/// Asserts that every invariant of the books at `url` holds.
+pub async fn assert_books_balance(url: &str) {
+    let stores = okpay_store::open(url).await.expect("open for verify");
+    let report = stores.ledger.verify().await.expect("verify runs");
+    assert!(report.is_ok(), "ledger verify failed: {:?}", report.failures());
+}

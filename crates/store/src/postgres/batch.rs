@@ -1,0 +1,209 @@
+//! One ledger batch on PostgreSQL: allocate ids, lock and load the snapshot, plan, write.
+//!
+//! Locks are taken holds first, then accounts, each in ascending id order, so concurrent
+//! batches (in this or another process) queue instead of deadlocking. Every list is bound as
+//! one array per column and expanded with `UNNEST`: the statement count is constant.
+
+use okpay_domain::time::now_us;
+use okpay_ledger::plan::{Needs, Snapshot, plan};
+use okpay_ledger::{Command, Outcome, Rejection, StorageError};
+use sqlx::{Postgres, Transaction};
+
+use crate::error::ledger_error;
+use crate::rows::Rows;
+use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple};
+
+type Tx = Transaction<'static, Postgres>;
+
+/// Decides and writes a batch inside `tx`; returns one result per command.
+pub(super) async fn run(tx: &mut Tx, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+    let n = i64::try_from(cmds.len()).map_err(|_| StorageError { message: "batch too large".into(), retryable: false })?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT nextval('ledger_ids') FROM generate_series(1::bigint, $1::bigint)")
+        .bind(n)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(ledger_error)?;
+    let snapshot = load(tx, cmds).await?;
+    let plan = plan(&snapshot, cmds, &ids);
+    write(tx, &Rows::of(&plan)).await?;
+    Ok(plan.results)
+}
+
+async fn load(tx: &mut Tx, cmds: &[Command]) -> Result<Snapshot, StorageError> {
+    let needs = Needs::of(cmds);
+    let holds: Vec<HoldTuple> = if needs.hold_refs.is_empty() {
+        Vec::new()
+    } else {
+        // Locked: a concurrent post and void of one hold must see each other's result.
+        sqlx::query_as(
+            "SELECT id, reference, kind, currency, status FROM holds
+             WHERE reference = ANY($1::text[]) ORDER BY id FOR UPDATE",
+        )
+        .bind(&needs.hold_refs)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(ledger_error)?
+    };
+    let legs: Vec<LegTuple> = if holds.is_empty() {
+        Vec::new()
+    } else {
+        let hold_ids: Vec<i64> = holds.iter().map(|h| h.0).collect();
+        sqlx::query_as(
+            "SELECT hold_id, debit_account_id, credit_account_id, amount FROM hold_legs
+             WHERE hold_id = ANY($1::bigint[]) ORDER BY hold_id, seq",
+        )
+        .bind(hold_ids)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(ledger_error)?
+    };
+    let holds = snapshot::assemble_holds(holds, legs)?;
+    let account_ids: Vec<i64> = Needs::accounts(cmds, &holds).iter().map(|a| a.0).collect();
+    let accounts: Vec<AccountTuple> = if account_ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "SELECT id, currency, kind, balance, debits_pending, credits_pending FROM accounts
+             WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+        )
+        .bind(account_ids)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(ledger_error)?
+    };
+    // Looked up only now, under the account locks: a concurrent batch with the same reference
+    // touched the same accounts, so it has committed by now and its journal is visible here
+    // (READ COMMITTED reads the latest commit per statement). That avoids most retries; the
+    // unique index still catches the rest.
+    let journal_refs: Vec<String> = if needs.journal_refs.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_scalar("SELECT reference FROM journals WHERE reference = ANY($1::text[])")
+            .bind(&needs.journal_refs)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(ledger_error)?
+    };
+    snapshot::build(journal_refs, holds, accounts)
+}
+
+/// One column of every row. (Sequence numbers are bound as `int`: they index at most
+/// `2 * MAX_LEGS` postings, so `as i32` cannot truncate.)
+fn col<R, T>(rows: &[R], f: impl Fn(&R) -> T) -> Vec<T> {
+    rows.iter().map(f).collect()
+}
+
+async fn exec(tx: &mut Tx, q: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>) -> Result<(), StorageError> {
+    q.execute(&mut **tx).await.map_err(ledger_error)?;
+    Ok(())
+}
+
+async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
+    let now = now_us();
+    if !r.deltas.is_empty() {
+        // Relative updates: the CHECK constraints see the final values of each account.
+        let q = sqlx::query(
+            "UPDATE accounts a SET balance = a.balance + d.balance,
+                    debits_pending = a.debits_pending + d.debits_pending,
+                    credits_pending = a.credits_pending + d.credits_pending
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
+                  AS d(id, balance, debits_pending, credits_pending)
+             WHERE a.id = d.id",
+        );
+        let d = &r.deltas;
+        exec(tx, q.bind(col(d, |x| x.0)).bind(col(d, |x| x.1)).bind(col(d, |x| x.2)).bind(col(d, |x| x.3))).await?;
+    }
+    // Holds before journals: a journal names the hold it posts.
+    if !r.holds.is_empty() {
+        let q = sqlx::query(
+            "INSERT INTO holds (id, reference, kind, currency, status, created_at_us)
+             SELECT id, reference, kind, currency, 'pending', $5
+             FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[]) AS h(id, reference, kind, currency)",
+        );
+        let h = &r.holds;
+        let q = q.bind(col(h, |x| x.0)).bind(col(h, |x| x.1)).bind(col(h, |x| x.2)).bind(col(h, |x| x.3));
+        exec(tx, q.bind(now)).await?;
+    }
+    if !r.legs.is_empty() {
+        let q = sqlx::query(
+            "INSERT INTO hold_legs (hold_id, seq, debit_account_id, credit_account_id, amount)
+             SELECT * FROM UNNEST($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[])",
+        );
+        let l = &r.legs;
+        let q = q.bind(col(l, |x| x.0)).bind(col(l, |x| x.1 as i32)).bind(col(l, |x| x.2));
+        exec(tx, q.bind(col(l, |x| x.3)).bind(col(l, |x| x.4))).await?;
+    }
+    if !r.hold_updates.is_empty() {
+        let q = sqlx::query(
+            "UPDATE holds h SET status = u.status, resolved_at_us = $3
+             FROM UNNEST($1::bigint[], $2::text[]) AS u(id, status) WHERE h.id = u.id",
+        );
+        let u = &r.hold_updates;
+        exec(tx, q.bind(col(u, |x| x.0)).bind(col(u, |x| x.1)).bind(now)).await?;
+    }
+    if !r.journals.is_empty() {
+        let q = sqlx::query(
+            "INSERT INTO journals (id, reference, kind, currency, hold_id, created_at_us)
+             SELECT id, reference, kind, currency, hold_id, $6
+             FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                  AS j(id, reference, kind, currency, hold_id)",
+        );
+        let j = &r.journals;
+        let q = q.bind(col(j, |x| x.0)).bind(col(j, |x| x.1)).bind(col(j, |x| x.2)).bind(col(j, |x| x.3));
+        exec(tx, q.bind(col(j, |x| x.4)).bind(now)).await?;
+    }
+    if !r.postings.is_empty() {
+        let q = sqlx::query(
+            "INSERT INTO postings (journal_id, seq, account_id, amount)
+             SELECT * FROM UNNEST($1::bigint[], $2::int[], $3::bigint[], $4::bigint[])",
+        );
+        let p = &r.postings;
+        let q = q.bind(col(p, |x| x.0)).bind(col(p, |x| x.1 as i32)).bind(col(p, |x| x.2));
+        exec(tx, q.bind(col(p, |x| x.3))).await?;
+    }
+    write_lines(tx, r).await
+}
+
+async fn write_lines(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
+    if !r.lines.is_empty() {
+        // A line id that already exists keeps its row (as `HistoryStore::insert_line` does): one
+        // command's reused id must not fail every other command of the batch.
+        let q = sqlx::query(
+            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+                                       source_id, counterparty, description, details, created_at_us)
+             SELECT id, owner, kind, amount_minor, fee_minor, currency, status, status,
+                    source_id, counterparty, description, details, created_at_us
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+                  AS l(id, owner, kind, amount_minor, fee_minor, currency, status,
+                       source_id, counterparty, description, details, created_at_us)
+             ON CONFLICT (id) DO NOTHING",
+        );
+        let l = &r.lines;
+        let q = q.bind(col(l, |x| x.0)).bind(col(l, |x| x.1)).bind(col(l, |x| x.2)).bind(col(l, |x| x.3));
+        let q = q.bind(col(l, |x| x.4)).bind(col(l, |x| x.5)).bind(col(l, |x| x.6)).bind(col(l, |x| x.7));
+        let q = q.bind(col(l, |x| x.8)).bind(col(l, |x| x.9)).bind(col(l, |x| x.10)).bind(col(l, |x| x.11));
+        exec(tx, q).await?;
+    }
+    if !r.line_status.is_empty() {
+        let q = sqlx::query(
+            "UPDATE transactions t SET status = u.status
+             FROM UNNEST($1::text[], $2::text[]) AS u(id, status) WHERE t.id = u.id",
+        );
+        let u = &r.line_status;
+        exec(tx, q.bind(col(u, |x| x.0)).bind(col(u, |x| x.1))).await?;
+    }
+    if !r.events.is_empty() {
+        // Events of lines that do not exist are dropped rather than failing the money movement.
+        let q = sqlx::query(
+            "INSERT INTO transaction_events (txn_id, status, at_us)
+             SELECT e.txn_id, e.status, e.at_us
+             FROM UNNEST($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS e(txn_id, status, at_us, ord)
+             WHERE EXISTS (SELECT 1 FROM transactions t WHERE t.id = e.txn_id)
+             ORDER BY e.ord",
+        );
+        let e = &r.events;
+        exec(tx, q.bind(col(e, |x| x.0)).bind(col(e, |x| x.1)).bind(col(e, |x| x.2))).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! The SQLite backend: one file, WAL journal, `synchronous=FULL` (a committed batch survives a
+//! power cut), foreign keys on, STRICT tables.
+//!
+//! SQLite has one writer at a time. Every write transaction that reads first starts with
+//! `BEGIN IMMEDIATE`, which takes the write lock up front: a deferred transaction that reads and
+//! then writes can fail with `SQLITE_BUSY` when another writer got in between, and waiting
+//! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
+//! expanded with `json_each`, so a batch of any size is a handful of statements.
+
+mod batch;
+mod history;
+mod idempotency;
+mod ledger;
+mod payment_methods;
+mod sessions;
+mod users;
+mod verify;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use okpay_app::ports::AppStore;
+use okpay_ledger::StorageError;
+use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::{StoreError, app_error};
+
+/// The backend's name.
+pub(crate) const NAME: &str = "sqlite";
+
+/// Connections in the pool: readers run in parallel (WAL); writers queue on the write lock.
+pub(crate) const POOL_SIZE: u32 = 8;
+
+/// How long a statement waits for another connection's write lock before `SQLITE_BUSY`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// The SQLite implementation of every store trait.
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Wraps a migrated pool.
+    pub(crate) fn new(pool: SqlitePool) -> SqliteStore {
+        SqliteStore { pool }
+    }
+}
+
+/// Opens (creating if needed) the database file of a `sqlite://PATH` URL.
+pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePool, StoreError> {
+    let connect_error = |source| StoreError::Connect { backend: NAME, source };
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(connect_error)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(BUSY_TIMEOUT)
+        .foreign_keys(true);
+    if !is_in_memory(url) {
+        create_parent_dir(options.get_filename())?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .connect_with(options)
+        .await
+        .map_err(connect_error)
+}
+
+/// Runs the embedded migrations.
+pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
+    MIGRATOR.run(pool).await.map_err(|source| StoreError::Migrate { backend: NAME, source })
+}
+
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+fn create_parent_dir(file: &Path) -> Result<(), StoreError> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|source| StoreError::CreateDir { path: dir.display().to_string(), source }),
+        _ => Ok(()),
+    }
+}
+
+#[async_trait]
+impl AppStore for SqliteStore {
+    fn backend(&self) -> &'static str {
+        NAME
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(app_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,57 @@
+//! [`SessionStore`] on SQLite.
+
+use async_trait::async_trait;
+use okpay_app::ports::{SessionRecord, SessionStore};
+use okpay_ledger::StorageError;
+
+use super::SqliteStore;
+use crate::error::app_error;
+use crate::records::{self, SessionTuple, session_columns};
+
+#[async_trait]
+impl SessionStore for SqliteStore {
+    async fn insert_session(&self, s: &SessionRecord) -> Result<(), StorageError> {
+        sqlx::query(concat!(
+            "INSERT INTO sessions (",
+            session_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&s.id)
+        .bind(&s.user_id)
+        .bind(&s.token_hash)
+        .bind(&s.user_agent)
+        .bind(&s.ip)
+        .bind(s.created_at_us)
+        .bind(s.last_seen_us)
+        .bind(s.expires_at_us)
+        .bind(s.revoked)
+        .execute(&self.pool)
+        .await
+        .map_err(app_error)?;
+        Ok(())
+    }
+
+    async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError> {
+        let row: Option<SessionTuple> = sqlx::query_as(concat!(
+            "SELECT ",
+            session_columns!(),
+            " FROM sessions WHERE token_hash = $1 AND NOT revoked"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(app_error)?;
+        Ok(row.map(records::session))
+    }
+
+    async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError> {
+        // Never moves last_seen backwards when two requests race.
+        sqlx::query("UPDATE sessions SET last_seen_us = $2 WHERE id = $1 AND last_seen_us < $2")
+            .bind(id)
+            .bind(now_us)
+            .execute(&self.pool)
+            .await
+            .map_err(app_error)?;
+        Ok(())
+    }
+}

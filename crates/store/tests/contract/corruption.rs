@@ -1,0 +1,54 @@
+//! The database's own guarantees, and `verify()` noticing books changed behind the ledger's back.
+
+use okpay_store::testing::TestBackend;
+
+use crate::common::{Books, TestResult, contract, hold, transfer};
+
+contract!(database_refuses_to_overdraw_a_user, verify_detects_tampering);
+
+async fn database_refuses_to_overdraw_a_user(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let alice = books.user("alice").await?;
+    books.stores.ledger.execute(&[transfer("dep_1", books.system, alice, 100)?]).await?;
+    // Even code that skipped the ledger's rules cannot take a wallet below zero.
+    let overdraw = books.raw("UPDATE accounts SET balance = balance - 101 WHERE owner = 'alice'").await;
+    assert!(overdraw.is_err(), "the CHECK constraint must refuse: {overdraw:?}");
+    let overhold = books.raw("UPDATE accounts SET debits_pending = 101 WHERE owner = 'alice'").await;
+    assert!(overhold.is_err(), "holds count against the balance too: {overhold:?}");
+    let negative = books.raw("UPDATE accounts SET credits_pending = -1 WHERE owner = 'alice'").await;
+    assert!(negative.is_err(), "pending amounts are never negative: {negative:?}");
+    // System accounts are the other side of the books and may go negative.
+    assert_eq!(books.raw("UPDATE accounts SET balance = balance - 1 WHERE owner = 'system:clearing'").await?, 1);
+    assert_eq!(books.raw("UPDATE accounts SET balance = balance + 1 WHERE owner = 'system:clearing'").await?, 1);
+    assert_eq!(books.balances("alice").await?, (100, 0, 0));
+    books.assert_verified().await
+}
+
+async fn verify_detects_tampering(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let (alice, sys) = (books.user("alice").await?, books.system);
+    let ledger = &books.stores.ledger;
+    ledger.execute(&[transfer("dep_1", sys, alice, 100)?, hold("h1", alice, sys, 30)?]).await?;
+    books.assert_verified().await?;
+
+    books.raw("UPDATE accounts SET balance = balance + 5 WHERE owner = 'alice'").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["balances_match_postings", "currency_totals_zero"]);
+    let check = &report.checks[2];
+    assert_eq!((check.violations, check.examples.len()), (1, 1));
+    assert!(check.examples[0].contains("alice"), "{:?}", check.examples);
+    books.raw("UPDATE accounts SET balance = balance - 5 WHERE owner = 'alice'").await?;
+    books.assert_verified().await?;
+
+    books.raw("UPDATE holds SET status = 'voided' WHERE reference = 'h1'").await?;
+    assert_eq!(ledger.verify().await?.failures(), vec!["pending_matches_holds"]);
+    books.raw("UPDATE holds SET status = 'posted' WHERE reference = 'h1'").await?;
+    assert_eq!(ledger.verify().await?.failures(), vec!["pending_matches_holds", "holds_resolved_once"]);
+    books.raw("UPDATE holds SET status = 'pending' WHERE reference = 'h1'").await?;
+
+    books.raw("UPDATE postings SET amount = amount * 2 WHERE amount > 0").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["journals_balance", "balances_match_postings"]);
+    assert!(report.checks[0].examples[0].contains("dep_1"), "{:?}", report.checks[0].examples);
+    Ok(())
+}

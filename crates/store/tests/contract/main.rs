@@ -1,0 +1,11 @@
+//! The storage contract: every test runs on SQLite and on PostgreSQL (`<test>::sqlite`,
+//! `<test>::postgres`), each on a fresh database. PostgreSQL tests are skipped with a warning
+//! when no server is reachable, except in CI (`CI` set), where that fails the test.
+
+mod app;
+mod common;
+mod corruption;
+mod ledger;
+mod open;
+mod props;
+mod writer;
