@@ -124,14 +124,16 @@ impl Config {
 
     /// `bank_settlement_delay` as a duration.
     pub fn bank_settlement_delay(&self) -> anyhow::Result<Duration> {
-        parse_duration(&self.bank_settlement_delay)
-            .with_context(|| format!("bank_settlement_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.bank_settlement_delay))
+        parse_duration(&self.bank_settlement_delay).with_context(|| {
+            format!("bank_settlement_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.bank_settlement_delay)
+        })
     }
 
     /// The documented example configuration (TOML).
     pub fn example() -> String {
         let defaults = toml::Table::try_from(Config::default()).unwrap_or_default();
-        let mut out = String::from("# OKPay configuration. Every option can also be set as OKPAY_<NAME IN CAPITALS>.\n");
+        let mut out =
+            String::from("# OKPay configuration. Every option can also be set as OKPAY_<NAME IN CAPITALS>.\n");
         for (key, doc) in OPTIONS {
             out.push_str(&format!("\n# {doc}\n"));
             match defaults.get(*key) {
@@ -174,7 +176,10 @@ mod tests {
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.max_body_bytes, 4096);
         assert_eq!(c.database_url, "sqlite://okpay-data/okpay.db");
-        assert_eq!(Config::load(None, env(&[("OKPAY_SMTP_URL", "smtp://x:25")])).expect("c").smtp_url.as_deref(), Some("smtp://x:25"));
+        assert_eq!(
+            Config::load(None, env(&[("OKPAY_SMTP_URL", "smtp://x:25")])).expect("c").smtp_url.as_deref(),
+            Some("smtp://x:25")
+        );
     }
 
     #[test]

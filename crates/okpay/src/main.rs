@@ -59,7 +59,11 @@ fn main() -> ExitCode {
     }
     let result = Config::load(cli.config.as_deref(), std::env::vars()).and_then(|config| {
         init_logs(&config);
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting tokio")?.block_on(run(cli.command, config))
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting tokio")?
+            .block_on(run(cli.command, config))
     });
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 //! The first slice end to end: sign up, sign in, link a card, deposit, transfer, history.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -20,7 +21,12 @@ async fn money_moves_through_the_books(backend: TestBackend) {
     assert_eq!(s.available(&alice, "usd").await, 10_000);
 
     let r = s
-        .post("/v1/transfers", Some(&alice), Some(&unique()), &json!({"to": bob_email, "amount": 2_550, "currency": "usd", "description": "lunch"}))
+        .post(
+            "/v1/transfers",
+            Some(&alice),
+            Some(&unique()),
+            &json!({"to": bob_email, "amount": 2_550, "currency": "usd", "description": "lunch"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert!(r.body["id"].as_str().is_some_and(|id| id.starts_with("tr_")));
@@ -29,7 +35,9 @@ async fn money_moves_through_the_books(backend: TestBackend) {
     let tr_id = r.body["id"].as_str().unwrap_or_default().to_owned();
 
     // By user id works too.
-    let r = s.post("/v1/transfers", Some(&alice), Some(&unique()), &json!({"to": bob_id, "amount": 450, "currency": "usd"})).await;
+    let r = s
+        .post("/v1/transfers", Some(&alice), Some(&unique()), &json!({"to": bob_id, "amount": 450, "currency": "usd"}))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     assert_eq!(s.available(&alice, "usd").await, 7_000);
@@ -38,7 +46,8 @@ async fn money_moves_through_the_books(backend: TestBackend) {
     // Alice's history: newest first — transfer_out, transfer_out, deposit.
     let h = s.get("/v1/transactions", Some(&alice)).await;
     assert_eq!(h.status, StatusCode::OK);
-    let kinds: Vec<&str> = h.body["data"].as_array().map(|a| a.iter().filter_map(|r| r["type"].as_str()).collect()).unwrap_or_default();
+    let kinds: Vec<&str> =
+        h.body["data"].as_array().map(|a| a.iter().filter_map(|r| r["type"].as_str()).collect()).unwrap_or_default();
     assert_eq!(kinds, ["transfer_out", "transfer_out", "deposit"]);
     assert_eq!(h.body["has_more"], false);
 
@@ -83,10 +92,22 @@ async fn transfers_refuse_what_they_cannot_do(backend: TestBackend) {
     s.fund(&alice, 1_000, "usd").await;
 
     let cases = [
-        (json!({"to": bob_email, "amount": 1_001, "currency": "usd"}), StatusCode::PAYMENT_REQUIRED, "insufficient_funds"),
+        (
+            json!({"to": bob_email, "amount": 1_001, "currency": "usd"}),
+            StatusCode::PAYMENT_REQUIRED,
+            "insufficient_funds",
+        ),
         (json!({"to": bob_email, "amount": 10, "currency": "eur"}), StatusCode::PAYMENT_REQUIRED, "insufficient_funds"),
-        (json!({"to": "nobody@example.com", "amount": 10, "currency": "usd"}), StatusCode::NOT_FOUND, "recipient_not_found"),
-        (json!({"to": "usr_doesnotexist", "amount": 10, "currency": "usd"}), StatusCode::NOT_FOUND, "recipient_not_found"),
+        (
+            json!({"to": "nobody@example.com", "amount": 10, "currency": "usd"}),
+            StatusCode::NOT_FOUND,
+            "recipient_not_found",
+        ),
+        (
+            json!({"to": "usr_doesnotexist", "amount": 10, "currency": "usd"}),
+            StatusCode::NOT_FOUND,
+            "recipient_not_found",
+        ),
         (json!({"to": alice_email, "amount": 10, "currency": "usd"}), StatusCode::BAD_REQUEST, "transfer_to_self"),
     ];
     for (body, status, code) in cases {

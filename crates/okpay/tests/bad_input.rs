@@ -1,5 +1,6 @@
 //! Bad input gets a 4xx with a specific code and a message in the caller's language — never a
 //! 500 — and writes nothing.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -55,7 +56,12 @@ async fn money_requests_reject_bad_input(backend: TestBackend) {
         (json!({"to": 5, "amount": 10, "currency": "usd"}), bad, "parameter_invalid", Some("to")),
         (json!({"amount": 10, "currency": "usd"}), bad, "parameter_missing", Some("to")),
         (json!({"to": bob, "amount": 10, "currency": "usd", "tip": 1}), bad, "parameter_unknown", Some("tip")),
-        (json!({"to": bob, "amount": 10, "currency": "usd", "description": "x".repeat(501)}), bad, "parameter_invalid", Some("description")),
+        (
+            json!({"to": bob, "amount": 10, "currency": "usd", "description": "x".repeat(501)}),
+            bad,
+            "parameter_invalid",
+            Some("description"),
+        ),
         (json!([1, 2]), bad, "parameter_invalid", None),
     ];
     for (body, status, code, param) in cases {
@@ -76,15 +82,25 @@ async fn money_requests_reject_bad_input(backend: TestBackend) {
     check_error(&r, bad, "invalid_json", "truncated json");
     let r = raw(&s, t, "/v1/transfers", None, b"to=bob".to_vec()).await;
     check_error(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "form body");
-    let big = format!("{{\"to\":\"{bob}\",\"amount\":10,\"currency\":\"usd\",\"description\":\"{}\"}}", "x".repeat(100_000));
+    let big =
+        format!("{{\"to\":\"{bob}\",\"amount\":10,\"currency\":\"usd\",\"description\":\"{}\"}}", "x".repeat(100_000));
     let r = raw(&s, t, "/v1/transfers", Some("application/json"), big.into_bytes()).await;
     check_error(&r, StatusCode::PAYLOAD_TOO_LARGE, "request_too_large", "oversize");
 
     // Deposits.
     let pm = s.card(&token, "4242424242424242").await;
-    let r = s.post("/v1/deposits", t, Some(&unique()), &json!({"amount": 99, "currency": "usd", "payment_method": pm})).await;
+    let r = s
+        .post("/v1/deposits", t, Some(&unique()), &json!({"amount": 99, "currency": "usd", "payment_method": pm}))
+        .await;
     check_error(&r, bad, "amount_too_small", "tiny deposit");
-    let r = s.post("/v1/deposits", t, Some(&unique()), &json!({"amount": 500, "currency": "usd", "payment_method": "pm_nope"})).await;
+    let r = s
+        .post(
+            "/v1/deposits",
+            t,
+            Some(&unique()),
+            &json!({"amount": 500, "currency": "usd", "payment_method": "pm_nope"}),
+        )
+        .await;
     check_error(&r, StatusCode::NOT_FOUND, "resource_missing", "unknown pm");
 
     // History queries.
@@ -109,7 +125,16 @@ async fn money_requests_reject_bad_input(backend: TestBackend) {
     check_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "wrong method");
 
     // Chinese messages on request.
-    let r = s.request(Method::POST, "/v1/transfers", t, Some(&unique()), Some(&json!({"to": bob, "amount": 0, "currency": "usd"})), Some("zh-CN")).await;
+    let r = s
+        .request(
+            Method::POST,
+            "/v1/transfers",
+            t,
+            Some(&unique()),
+            Some(&json!({"to": bob, "amount": 0, "currency": "usd"})),
+            Some("zh-CN"),
+        )
+        .await;
     check_error(&r, bad, "invalid_amount", "zh");
     let msg = r.body["error"]["message"].as_str().unwrap_or_default();
     assert!(msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese message: {msg}");
@@ -125,9 +150,7 @@ async fn money_requests_reject_bad_input(backend: TestBackend) {
 async fn identity_and_card_input_is_checked(backend: TestBackend) {
     let Some(s) = TestServer::start(backend).await else { return };
     let bad = StatusCode::BAD_REQUEST;
-    let user = |email: &str, password: &str, name: &str, kind: &str| {
-        json!({"email": email, "password": password, "name": name, "account_type": kind})
-    };
+    let user = |email: &str, password: &str, name: &str, kind: &str| json!({"email": email, "password": password, "name": name, "account_type": kind});
     let email = format!("u-{}@example.com", unique());
     for (body, code, param) in [
         (user("not-an-email", PASSWORD, "A", "personal"), "invalid_email", "email"),
@@ -148,9 +171,7 @@ async fn identity_and_card_input_is_checked(backend: TestBackend) {
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
 
     let (token, _, _) = s.user().await;
-    let card = |number: &str, month: i64, year: i64, cvc: &str| {
-        json!({"type": "card", "card": {"number": number, "exp_month": month, "exp_year": year, "cvc": cvc, "holder_name": "A B"}})
-    };
+    let card = |number: &str, month: i64, year: i64, cvc: &str| json!({"type": "card", "card": {"number": number, "exp_month": month, "exp_year": year, "cvc": cvc, "holder_name": "A B"}});
     for (body, status, code) in [
         (card("4242 4242 4242 424X", 12, 2035, "123"), bad, "invalid_card_number"),
         (card("4242 4242 4242 4241", 12, 2035, "123"), bad, "invalid_card_number"),
@@ -159,7 +180,11 @@ async fn identity_and_card_input_is_checked(backend: TestBackend) {
         (card("4242424242424242", 12, 2035, "12"), bad, "invalid_cvc"),
         (json!({"type": "card"}), bad, "parameter_missing"),
         (json!({"type": "crypto"}), bad, "parameter_invalid"),
-        (json!({"type": "bank_account", "bank_account": {"country": "US", "account_number": "12ab", "holder_name": "A"}}), bad, "invalid_account_number"),
+        (
+            json!({"type": "bank_account", "bank_account": {"country": "US", "account_number": "12ab", "holder_name": "A"}}),
+            bad,
+            "invalid_account_number",
+        ),
     ] {
         let r = s.post("/v1/payment-methods", Some(&token), None, &body).await;
         check_error(&r, status, code, &body.to_string());

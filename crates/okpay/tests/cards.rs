@@ -1,4 +1,5 @@
 //! The simulated card rail (API.md §6), through `POST /v1/deposits`.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -22,7 +23,14 @@ async fn each_test_card_behaves_as_documented(backend: TestBackend) {
     let mut expected_balance = 0;
     for (number, status, code, decline) in cases {
         let pm = s.card(&token, number).await;
-        let r = s.post("/v1/deposits", Some(&token), Some(&unique()), &json!({"amount": 500, "currency": "usd", "payment_method": pm})).await;
+        let r = s
+            .post(
+                "/v1/deposits",
+                Some(&token),
+                Some(&unique()),
+                &json!({"amount": 500, "currency": "usd", "payment_method": pm}),
+            )
+            .await;
         assert_eq!(r.status, status, "{number}: {}", r.body);
         match code {
             None => {
@@ -69,7 +77,14 @@ async fn card_details_are_never_returned_whole(backend: TestBackend) {
     assert_eq!(bank.body["bank_account"]["country"], "US");
     // Bank deposits are not built in this slice: a clear refusal, not a 500.
     let pm = bank.body["id"].as_str().unwrap_or_default();
-    let r = s.post("/v1/deposits", Some(&token), Some(&unique()), &json!({"amount": 500, "currency": "usd", "payment_method": pm})).await;
+    let r = s
+        .post(
+            "/v1/deposits",
+            Some(&token),
+            Some(&unique()),
+            &json!({"amount": 500, "currency": "usd", "payment_method": pm}),
+        )
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "payment_method_not_supported"));
     s.stop().await;
 }

@@ -1,5 +1,6 @@
 //! Many concurrent transfers out of one account funded for half of them: exactly half
 //! succeed, the rest get `insufficient_funds`, and the books balance.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -27,7 +28,8 @@ async fn exactly_half_succeed(backend: TestBackend) {
     });
     let results = futures::future::join_all(tasks).await;
     let ok = results.iter().filter(|r| r.status == StatusCode::CREATED).count();
-    let refused = results.iter().filter(|r| r.status == StatusCode::PAYMENT_REQUIRED && r.code() == "insufficient_funds").count();
+    let refused =
+        results.iter().filter(|r| r.status == StatusCode::PAYMENT_REQUIRED && r.code() == "insufficient_funds").count();
     assert_eq!(ok, TRANSFERS / 2, "successes");
     assert_eq!(refused, TRANSFERS / 2, "refusals");
     assert_eq!(s.available(&payer, "usd").await, 0);

@@ -1,6 +1,7 @@
 //! `kill -9` the server in the middle of a stream of transfers, restart it, and check that
 //! every transfer answered 2xx is in the books exactly once, that retrying the unanswered ones
 //! with their keys never posts twice, and that `ledger verify` passes.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -15,6 +16,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const WORKERS: usize = 8;
+
+/// Every request sent: its key, and the transfer id if it was answered 201.
+type Log = Arc<Mutex<Vec<(String, Option<String>)>>>;
 const AMOUNT: i64 = 7;
 
 /// All of Alice's `transfer_out` rows: source id → count.
@@ -48,7 +52,7 @@ async fn acknowledged_transfers_survive_kill_9(backend: TestBackend) {
     api.fund(&alice, 1_000_000, "usd").await;
 
     // (key, Some(transfer id) if answered 2xx)
-    let log: Arc<Mutex<Vec<(String, Option<String>)>>> = Arc::default();
+    let log: Log = Arc::default();
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
             let (api, alice, bob, log) = (api.clone(), alice.clone(), bob.clone(), log.clone());
@@ -101,7 +105,9 @@ async fn acknowledged_transfers_survive_kill_9(backend: TestBackend) {
     // replay what was committed or post now — never twice.
     let mut ids = HashSet::new();
     for (key, first) in &log {
-        let r = api.post("/v1/transfers", Some(&alice), Some(key), &json!({"to": bob, "amount": AMOUNT, "currency": "usd"})).await;
+        let r = api
+            .post("/v1/transfers", Some(&alice), Some(key), &json!({"to": bob, "amount": AMOUNT, "currency": "usd"}))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let id = r.body["id"].as_str().unwrap_or_default().to_owned();
         if let Some(first) = first {

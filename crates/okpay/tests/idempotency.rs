@@ -1,5 +1,6 @@
 //! Idempotency keys: replays are byte-for-byte, reuse is refused, and no replay — sequential
 //! or concurrent — moves money twice.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -37,7 +38,8 @@ async fn replays_return_the_first_response(backend: TestBackend) {
     assert_eq!(h2.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
     assert_eq!(h1.get("request-id"), h2.get("request-id"), "replay keeps the first request id");
 
-    let other = s.post("/v1/transfers", Some(&alice), Some(&key), &json!({"to": bob, "amount": 301, "currency": "usd"})).await;
+    let other =
+        s.post("/v1/transfers", Some(&alice), Some(&key), &json!({"to": bob, "amount": 301, "currency": "usd"})).await;
     assert_eq!((other.status, other.code()), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"));
 
     // An error is replayed too (same key, same body → same answer).

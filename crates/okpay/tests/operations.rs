@@ -1,4 +1,5 @@
 //! Operating OKPay: health, metrics, OpenAPI, error help pages, the CLI.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -27,7 +28,17 @@ async fn health_metrics_and_openapi() {
 
     let spec = s.get("/openapi.json", None).await;
     let paths = spec.body["paths"].as_object().cloned().unwrap_or_default();
-    for p in ["/v1/users", "/v1/sessions", "/v1/balances", "/v1/payment-methods", "/v1/deposits", "/v1/transfers", "/v1/transactions", "/v1/transactions/{id}", "/healthz"] {
+    for p in [
+        "/v1/users",
+        "/v1/sessions",
+        "/v1/balances",
+        "/v1/payment-methods",
+        "/v1/deposits",
+        "/v1/transfers",
+        "/v1/transactions",
+        "/v1/transactions/{id}",
+        "/healthz",
+    ] {
         assert!(paths.contains_key(p), "openapi lists {p}");
     }
     let docs = s.client.get(format!("{}/docs", s.base)).send().await.expect("docs");
@@ -40,7 +51,12 @@ async fn every_error_code_has_a_help_page_in_both_languages() {
     let Some(s) = TestServer::start(TestBackend::Sqlite).await else { return };
     for code in Code::ALL {
         for lang in ["en", "zh"] {
-            let page = s.client.get(format!("{}/help/errors/{}?lang={lang}", s.base, code.as_str())).send().await.expect("page");
+            let page = s
+                .client
+                .get(format!("{}/help/errors/{}?lang={lang}", s.base, code.as_str()))
+                .send()
+                .await
+                .expect("page");
             assert_eq!(page.status(), StatusCode::OK, "{} {lang}", code.as_str());
             let html = page.text().await.expect("html");
             assert!(html.contains(code.as_str()));
@@ -72,7 +88,8 @@ async fn cli_migrates_verifies_and_prints_config() {
     let (a, _, _) = s.user().await;
     let (_, b, _) = s.user().await;
     s.fund(&a, 1_000, "jpy").await;
-    let r = s.post("/v1/transfers", Some(&a), Some(&unique()), &json!({"to": b, "amount": 10, "currency": "jpy"})).await;
+    let r =
+        s.post("/v1/transfers", Some(&a), Some(&unique()), &json!({"to": b, "amount": 10, "currency": "jpy"})).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let db = s.stop().await;
     let run = |args: &[&str]| Command::new(bin).args(args).env("OKPAY_DATABASE_URL", &db.url).output().expect("run");
@@ -83,10 +100,12 @@ async fn cli_migrates_verifies_and_prints_config() {
 
     // Tamper with a balance: verify must fail and name what broke.
     let pool = sqlx::SqlitePool::connect(&db.url).await.expect("connect");
-    let tampered = sqlx::query("UPDATE accounts SET balance = balance + 1 WHERE kind = 'user' AND currency = 'jpy' AND balance > 0")
-        .execute(&pool)
-        .await
-        .expect("tamper");
+    let tampered = sqlx::query(
+        "UPDATE accounts SET balance = balance + 1 WHERE kind = 'user' AND currency = 'jpy' AND balance > 0",
+    )
+    .execute(&pool)
+    .await
+    .expect("tamper");
     assert!(tampered.rows_affected() > 0);
     pool.close().await;
     let bad = run(&["ledger", "verify"]);
@@ -94,4 +113,3 @@ async fn cli_migrates_verifies_and_prints_config() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("balances_match_postings"), "{err}");
 }
-

@@ -1,5 +1,6 @@
 //! Several `okpay serve` processes on one PostgreSQL: no lost update, no double spend, a hot
 //! account included.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod common;
 
@@ -31,14 +32,21 @@ async fn two_processes_never_double_spend() {
         let api = if i % 2 == 0 { p1.api.clone() } else { p2.api.clone() };
         let (payer, hot) = (payer.clone(), hot.clone());
         tasks.push(tokio::spawn(async move {
-            api.post("/v1/transfers", Some(&payer), Some(&unique()), &json!({"to": hot, "amount": 100, "currency": "usd"})).await
+            api.post(
+                "/v1/transfers",
+                Some(&payer),
+                Some(&unique()),
+                &json!({"to": hot, "amount": 100, "currency": "usd"}),
+            )
+            .await
         }));
     }
     for (i, t) in others.iter().enumerate().cycle().take(200) {
         let api = if i % 2 == 0 { p2.api.clone() } else { p1.api.clone() };
         let (t, hot) = (t.clone(), hot.clone());
         tasks.push(tokio::spawn(async move {
-            api.post("/v1/transfers", Some(&t), Some(&unique()), &json!({"to": hot, "amount": 1, "currency": "usd"})).await
+            api.post("/v1/transfers", Some(&t), Some(&unique()), &json!({"to": hot, "amount": 1, "currency": "usd"}))
+                .await
         }));
     }
     let mut payer_ok = 0;

@@ -1,5 +1,5 @@
 //! Test harness: the real server on port 0 over a fresh database, and a small JSON client.
-#![allow(dead_code, missing_docs)]
+#![allow(dead_code, missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -151,7 +151,12 @@ impl Api {
     pub async fn user(&self) -> (String, String, String) {
         let email = format!("user-{}@example.com", unique());
         let r = self
-            .post("/v1/users", None, None, &json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"}))
+            .post(
+                "/v1/users",
+                None,
+                None,
+                &json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
         let r = self.post("/v1/sessions", None, None, &json!({"email": email, "password": PASSWORD})).await;
@@ -179,7 +184,12 @@ impl Api {
     pub async fn fund(&self, token: &str, amount: i64, currency: &str) {
         let pm = self.card(token, "4242424242424242").await;
         let r = self
-            .post("/v1/deposits", Some(token), Some(&unique()), &json!({"amount": amount, "currency": currency, "payment_method": pm}))
+            .post(
+                "/v1/deposits",
+                Some(token),
+                Some(&unique()),
+                &json!({"amount": amount, "currency": currency, "payment_method": pm}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.body["status"], "succeeded");

@@ -1,4 +1,5 @@
 //! The real `okpay` binary as a child process, for crash and scale-out tests.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
