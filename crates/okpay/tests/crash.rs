@@ -125,4 +125,59 @@ async fn acknowledged_transfers_survive_kill_9(backend: TestBackend) {
     assert_books_balance(&db.url).await;
 }
 
-on_both_backends!(acknowledged_transfers_survive_kill_9);
+/// SIGTERM in the middle of a stream: the process exits cleanly, having answered or refused
+/// every request, and every acknowledged transfer is in the books.
+async fn sigterm_drains_in_flight_work(backend: TestBackend) {
+    let Some(db) = TestDb::new(backend).await.expect("test database") else { return };
+    let mut server = Proc::spawn(&db.url).await;
+    let api = server.api.clone();
+    let (alice, _, _) = api.user().await;
+    let (_, bob, _) = api.user().await;
+    api.fund(&alice, 1_000_000, "usd").await;
+    let log: Log = Arc::default();
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (api, alice, bob, log) = (api.clone(), alice.clone(), bob.clone(), log.clone());
+            tokio::spawn(async move {
+                loop {
+                    let key = unique();
+                    let r = api
+                        .client
+                        .post(format!("{}/v1/transfers", api.base))
+                        .bearer_auth(&alice)
+                        .header("Idempotency-Key", &key)
+                        .json(&json!({"to": bob, "amount": AMOUNT, "currency": "usd"}))
+                        .send()
+                        .await;
+                    let id = match r {
+                        Ok(res) if res.status() == StatusCode::CREATED => {
+                            res.json::<Value>().await.ok().and_then(|v| v["id"].as_str().map(str::to_owned))
+                        }
+                        _ => None,
+                    };
+                    let stop = id.is_none();
+                    log.lock().expect("log").push((key, id));
+                    if stop {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(tokio::task::spawn_blocking(move || server.terminate()).await.expect("join"), "clean exit on SIGTERM");
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let acknowledged: Vec<String> = log.lock().expect("log").iter().filter_map(|(_, id)| id.clone()).collect();
+    assert!(!acknowledged.is_empty());
+    let server = Proc::spawn(&db.url).await;
+    let seen = transfers_in_history(&server.api, &alice).await;
+    for id in &acknowledged {
+        assert_eq!(seen.get(id), Some(&1), "acknowledged {id} committed once");
+    }
+    drop(server);
+    assert_books_balance(&db.url).await;
+}
+
+on_both_backends!(acknowledged_transfers_survive_kill_9, sigterm_drains_in_flight_work);

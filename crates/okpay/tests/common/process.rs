@@ -53,7 +53,7 @@ impl Proc {
     }
 
     /// SIGTERM, then wait for a clean exit; returns whether it exited successfully.
-    pub fn terminate(&mut self) -> bool {
+    pub fn terminate(mut self) -> bool {
         let pid = self.child.id();
         // `kill` the command, not libc: the workspace forbids unsafe code.
         let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
