@@ -82,8 +82,12 @@ fn is_transient(e: &sqlx::Error) -> bool {
                 let primary = code.parse::<i64>().map(|n| n & 0xff).unwrap_or(0);
                 return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
             }
-            // Class 08: connection exceptions.
-            code == PG_SERIALIZATION_FAILURE || code == PG_DEADLOCK_DETECTED || code.starts_with("08")
+            // Class 08: connection exceptions; 57P01-03: the server is shutting down or starting
+            // (a restart or failover), so the next connection may well succeed.
+            code == PG_SERIALIZATION_FAILURE
+                || code == PG_DEADLOCK_DETECTED
+                || code.starts_with("08")
+                || matches!(&*code, "57P01" | "57P02" | "57P03")
         }
         _ => false,
     }

@@ -1,8 +1,8 @@
 //! OKPay's storage: the ledger's [`okpay_ledger::LedgerStore`] and the app's
 //! [`okpay_app::ports::AppStore`], implemented for two backends.
 //!
-//! * [`sqlite`](crate::sqlite): the embedded default (`sqlite://PATH`), WAL, `synchronous=FULL`.
-//! * [`postgres`](crate::postgres): for several processes or hosts (`postgres://...`).
+//! * `sqlite/`: the embedded default (`sqlite://PATH`), WAL, `synchronous=FULL`.
+//! * `postgres/`: for several processes or hosts (`postgres://...`).
 //!
 //! Each backend has its own migrations (`migrations/<backend>/`, embedded in the binary) and
 //! the same logical schema. Both write a ledger batch with a constant number of set-based

@@ -81,8 +81,20 @@ pub(crate) type PaymentMethodTuple = (
 
 /// Decodes a `payment_methods` row.
 pub(crate) fn payment_method(t: PaymentMethodTuple) -> PaymentMethodRecord {
-    let (id, user_id, kind, brand, last4, exp_month, exp_year, holder_name, bank_name, country, rail_token, created_at_us) =
-        t;
+    let (
+        id,
+        user_id,
+        kind,
+        brand,
+        last4,
+        exp_month,
+        exp_year,
+        holder_name,
+        bank_name,
+        country,
+        rail_token,
+        created_at_us,
+    ) = t;
     PaymentMethodRecord {
         id,
         user_id,
@@ -99,7 +111,7 @@ pub(crate) fn payment_method(t: PaymentMethodTuple) -> PaymentMethodRecord {
     }
 }
 
-/// Columns of `transactions`, in [`line`]'s order.
+/// Columns of `transactions`, in [`line()`]'s order.
 macro_rules! line_columns {
     () => {
         "id, owner, kind, amount_minor, fee_minor, currency, status, source_id, counterparty, description, details, created_at_us"
@@ -108,25 +120,25 @@ macro_rules! line_columns {
 pub(crate) use line_columns;
 
 /// A `transactions` row (without `initial_status`).
-pub(crate) type LineTuple = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-);
+pub(crate) type LineTuple =
+    (String, String, String, i64, i64, String, String, String, Option<String>, Option<String>, Option<String>, i64);
 
 /// Decodes a `transactions` row.
 pub(crate) fn line(t: LineTuple) -> Result<StatementLine, StorageError> {
-    let (id, owner, kind, amount_minor, fee_minor, cur, status, source_id, counterparty, description, details, created_at_us) =
-        t;
+    let (
+        id,
+        owner,
+        kind,
+        amount_minor,
+        fee_minor,
+        cur,
+        status,
+        source_id,
+        counterparty,
+        description,
+        details,
+        created_at_us,
+    ) = t;
     Ok(StatementLine {
         id,
         owner,

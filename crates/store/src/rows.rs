@@ -69,11 +69,7 @@ impl<'a> Rows<'a> {
     /// Flattens `plan`.
     pub fn of(plan: &'a Plan) -> Rows<'a> {
         let mut r = Rows {
-            deltas: plan
-                .deltas
-                .iter()
-                .map(|(id, d)| (id.0, d.balance, d.debits_pending, d.credits_pending))
-                .collect(),
+            deltas: plan.deltas.iter().map(|(id, d)| (id.0, d.balance, d.debits_pending, d.credits_pending)).collect(),
             ..Rows::default()
         };
         for j in &plan.journals {
@@ -128,8 +124,6 @@ impl<'a> Rows<'a> {
 
 /// Serialises rows for SQLite's `json_each`.
 pub(crate) fn to_json<T: serde::Serialize>(rows: &[T]) -> Result<String, okpay_ledger::StorageError> {
-    serde_json::to_string(rows).map_err(|e| okpay_ledger::StorageError {
-        message: format!("cannot encode a batch: {e}"),
-        retryable: false,
-    })
+    serde_json::to_string(rows)
+        .map_err(|e| okpay_ledger::StorageError { message: format!("cannot encode a batch: {e}"), retryable: false })
 }

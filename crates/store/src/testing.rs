@@ -123,7 +123,10 @@ async fn sweep(conn: &mut PgConnection, now: u64) {
 
 async fn drop_stale(conn: &mut PgConnection, now: u64) {
     let names: Vec<String> =
-        match sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'okpay\\_t\\_%'").fetch_all(&mut *conn).await {
+        match sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'okpay\\_t\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+        {
             Ok(n) => n,
             Err(e) => {
                 eprintln!("warning: cannot list old test databases: {e}");
@@ -187,7 +190,10 @@ mod tests {
 
     #[test]
     fn replaces_the_database_of_a_url() {
-        assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
         assert_eq!(with_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }

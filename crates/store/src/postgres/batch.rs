@@ -17,7 +17,8 @@ type Tx = Transaction<'static, Postgres>;
 
 /// Decides and writes a batch inside `tx`; returns one result per command.
 pub(super) async fn run(tx: &mut Tx, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
-    let n = i64::try_from(cmds.len()).map_err(|_| StorageError { message: "batch too large".into(), retryable: false })?;
+    let n =
+        i64::try_from(cmds.len()).map_err(|_| StorageError { message: "batch too large".into(), retryable: false })?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT nextval('ledger_ids') FROM generate_series(1::bigint, $1::bigint)")
         .bind(n)
         .fetch_all(&mut **tx)
@@ -93,7 +94,10 @@ fn col<R, T>(rows: &[R], f: impl Fn(&R) -> T) -> Vec<T> {
     rows.iter().map(f).collect()
 }
 
-async fn exec(tx: &mut Tx, q: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>) -> Result<(), StorageError> {
+async fn exec(
+    tx: &mut Tx,
+    q: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+) -> Result<(), StorageError> {
     q.execute(&mut **tx).await.map_err(ledger_error)?;
     Ok(())
 }

@@ -65,11 +65,7 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePoo
     if !is_in_memory(url) {
         create_parent_dir(options.get_filename())?;
     }
-    SqlitePoolOptions::new()
-        .max_connections(max_connections)
-        .connect_with(options)
-        .await
-        .map_err(connect_error)
+    SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await.map_err(connect_error)
 }
 
 /// Runs the embedded migrations.

@@ -35,11 +35,12 @@ impl UserStore for SqliteStore {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StorageError> {
-        let row: Option<UserTuple> = sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(app_error)?;
+        let row: Option<UserTuple> =
+            sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(app_error)?;
         Ok(row.map(records::user))
     }
 

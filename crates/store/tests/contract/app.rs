@@ -190,7 +190,8 @@ async fn idempotency_keeps_the_first_response(b: TestBackend) -> TestResult {
         request_id: "req_1".to_owned(),
         created_at_us: 100,
     };
-    let second = StoredResponse { status: 500, body: b"\x00\xff".to_vec(), request_id: "req_2".into(), ..first.clone() };
+    let second =
+        StoredResponse { status: 500, body: b"\x00\xff".to_vec(), request_id: "req_2".into(), ..first.clone() };
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, None);
     app.store_idempotent_response("usr_a", "k1", &first).await?;
     app.store_idempotent_response("usr_a", "k1", &second).await?;

@@ -18,13 +18,30 @@ const USERS: usize = 3;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Deposit { to: usize, amount: i64 },
-    Transfer { from: usize, to: usize, amount: i64 },
+    Deposit {
+        to: usize,
+        amount: i64,
+    },
+    Transfer {
+        from: usize,
+        to: usize,
+        amount: i64,
+    },
     /// `to == USERS` means the system account (a withdrawal).
-    Hold { from: usize, to: usize, amount: i64 },
-    Post { hold: usize },
-    Void { hold: usize },
-    Replay { op: usize },
+    Hold {
+        from: usize,
+        to: usize,
+        amount: i64,
+    },
+    Post {
+        hold: usize,
+    },
+    Void {
+        hold: usize,
+    },
+    Replay {
+        op: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {

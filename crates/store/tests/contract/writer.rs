@@ -1,6 +1,6 @@
 //! The group-commit writer (`okpay_ledger::Ledger`) on each backend, alone and under contention.
 
-use okpay_ledger::{AccountId, Ledger, LedgerError, Outcome, Rejection, WriterConfig};
+use okpay_ledger::{AccountId, Command, Ledger, LedgerError, Outcome, Rejection, WriterConfig};
 use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, R, TestResult, contract, hold, post, transfer, void};
@@ -74,6 +74,20 @@ async fn concurrent_transfers_never_overdraw(b: TestBackend) -> TestResult {
     books.assert_verified().await
 }
 
+/// Submits `cmds[i]` to writer `i % 2`, all at once; results in order.
+async fn race(writers: &[Ledger], cmds: Vec<Command>) -> R<Vec<Result<Outcome, LedgerError>>> {
+    let mut tasks = Vec::with_capacity(cmds.len());
+    for (i, cmd) in cmds.into_iter().enumerate() {
+        let w = writers[i % writers.len()].clone();
+        tasks.push(tokio::spawn(async move { w.submit(cmd).await }));
+    }
+    let mut results = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        results.push(t.await?);
+    }
+    Ok(results)
+}
+
 /// Two writers with their own pools, as two processes sharing one database would have.
 async fn two_writers_share_the_books(b: TestBackend) -> TestResult {
     let Some(books) = Books::new(b).await? else { return Ok(()) };
@@ -104,10 +118,26 @@ async fn two_writers_share_the_books(b: TestBackend) -> TestResult {
         }
     }
     assert_eq!(posted, 20);
+
+    // Holds too (on PostgreSQL the loser's insert hits the unique index and is retried)...
+    let holds: Vec<_> = (0..10).map(|i| hold(&format!("rh_{i}"), bob, alice, 1)).collect::<R<_>>()?;
+    let outcomes = race(&writers, holds.iter().flat_map(|h| [h.clone(), h.clone()]).collect()).await?;
+    let held = outcomes.iter().filter(|r| matches!(r, Ok(Outcome::Held { .. }))).count();
+    let dups = outcomes.iter().filter(|r| matches!(r, Ok(Outcome::Duplicate))).count();
+    assert_eq!((held, dups), (10, 10), "{outcomes:?}");
+    // ...and a post racing a void of the same hold: exactly one of them wins.
+    let resolutions = (0..10).flat_map(|i| [post(&format!("rh_{i}")), void(&format!("rh_{i}"))]).collect();
+    let outcomes = race(&writers, resolutions).await?;
+    for pair in outcomes.chunks(2) {
+        let won = pair.iter().filter(|r| matches!(r, Ok(Outcome::Posted { .. } | Outcome::Voided { .. }))).count();
+        let lost = pair.iter().filter(|r| matches!(r, Err(LedgerError::Rejected(Rejection::HoldAlreadyResolved(_)))));
+        assert_eq!((won, lost.count()), (1, 1), "{pair:?}");
+    }
     drop(writers);
     task_one.await?;
     task_two.await?;
-    assert_eq!(books.balances("alice").await?, (20, 0, 0));
-    assert_eq!(books.balances("bob").await?, (funding - 20, 0, 0));
+    let posted_holds = books.balances("alice").await?.0 - 20;
+    assert!((0..=10).contains(&posted_holds));
+    assert_eq!(books.balances("bob").await?, (funding - 20 - posted_holds, 0, 0));
     books.assert_verified().await
 }
