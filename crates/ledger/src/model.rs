@@ -226,6 +226,9 @@ pub enum Rejection {
     /// Post/void of an unknown hold.
     #[error("hold not found")]
     HoldNotFound,
+    /// Posting a hold whose reference another journal already uses.
+    #[error("the hold's reference is already used by another journal")]
+    ReferenceInUse,
     /// Post of a voided hold, or void of a posted one.
     #[error("hold already {0:?}")]
     HoldAlreadyResolved(HoldStatus),

@@ -46,7 +46,12 @@ impl Needs {
             match c {
                 Command::Transfer(t) => n.journal_refs.push(t.reference.clone()),
                 Command::Hold(h) => n.hold_refs.push(h.reference.clone()),
-                Command::Post(r) | Command::Void(r) => n.hold_refs.push(r.hold_reference.clone()),
+                Command::Post(r) => {
+                    // Posting writes a journal under the hold's reference: it must be free.
+                    n.journal_refs.push(r.hold_reference.clone());
+                    n.hold_refs.push(r.hold_reference.clone());
+                }
+                Command::Void(r) => n.hold_refs.push(r.hold_reference.clone()),
             }
         }
         n
@@ -232,8 +237,12 @@ impl Work {
                     HoldStatus::Voided => return Err(Rejection::HoldAlreadyResolved(HoldStatus::Voided)),
                     HoldStatus::Pending => {}
                 }
+                if self.journal_refs.contains(&hold.reference) {
+                    return Err(Rejection::ReferenceInUse);
+                }
                 let changed = self.try_legs(hold.currency, &hold.legs, Effect::Settle)?;
                 self.commit(changed);
+                self.journal_refs.insert(hold.reference.clone());
                 self.set_hold_status(&hold, HoldStatus::Posted, Some(id));
                 let j = journal(id, &hold.reference, &hold.kind, hold.currency, Some(hold.id), &hold.legs);
                 self.plan.journals.push(j);

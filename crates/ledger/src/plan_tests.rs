@@ -164,6 +164,16 @@ fn holds_reserve_then_post_or_void() {
 }
 
 #[test]
+fn posting_a_hold_needs_its_reference_free() {
+    let mut m = Mem::with_accounts(1, 2);
+    m.run(&[transfer("d", vec![leg(1, 0, 100)])]);
+    m.run(&[hold("x", vec![leg(0, 2, 10)]), transfer("x", vec![leg(0, 2, 1)])]);
+    assert_eq!(m.run(&[Command::Post(resolve("x"))])[0], Err(Rejection::ReferenceInUse));
+    assert!(matches!(m.run(&[Command::Void(resolve("x"))])[0], Ok(Outcome::Voided { .. })));
+    m.check_invariants();
+}
+
+#[test]
 fn malformed_commands_are_refused_whole() {
     let mut m = Mem::with_accounts(2, 1);
     m.run(&[transfer("d", vec![leg(2, 0, 10)])]);

@@ -99,25 +99,43 @@ async fn run(store: Arc<dyn LedgerStore>, mut rx: mpsc::Receiver<Job>, config: W
         }
         let cmds: Vec<Command> = jobs.iter().map(|j| j.cmd.clone()).collect();
         let started = Instant::now();
-        let result = execute_with_retry(store.as_ref(), &cmds, config.max_attempts).await;
+        let results = execute_isolating(store.as_ref(), &cmds, config.max_attempts).await;
         metrics::histogram!("okpay_ledger_batch_size").record(cmds.len() as f64);
         metrics::histogram!("okpay_ledger_batch_seconds").record(started.elapsed().as_secs_f64());
         metrics::counter!("okpay_ledger_commands_total").increment(cmds.len() as u64);
-        match result {
-            Ok(results) => {
-                for (job, r) in jobs.drain(..).zip(results) {
-                    // A dropped receiver means the caller went away; the result stands.
-                    let _ = job.reply.send(r.map_err(LedgerError::Rejected));
-                }
+        for (job, r) in jobs.drain(..).zip(results) {
+            // A dropped receiver means the caller went away; the result stands.
+            let _ = job.reply.send(r);
+        }
+    }
+}
+
+/// Runs a batch; if it fails for a reason retrying cannot fix, runs each half on its own so
+/// one bad command cannot fail thousands of good ones (it fails alone, at depth log2(batch)).
+async fn execute_isolating(
+    store: &dyn LedgerStore,
+    cmds: &[Command],
+    max_attempts: u32,
+) -> Vec<Result<Outcome, LedgerError>> {
+    let mut out = Vec::with_capacity(cmds.len());
+    // Explicit stack instead of recursion: async recursion would need boxing.
+    let mut stack = vec![cmds];
+    while let Some(part) = stack.pop() {
+        match execute_with_retry(store, part, max_attempts).await {
+            Ok(results) => out.extend(results.into_iter().map(|r| r.map_err(LedgerError::Rejected))),
+            Err(e) if part.len() > 1 && !e.retryable => {
+                let (left, right) = part.split_at(part.len() / 2);
+                // Right first: the stack pops the left half next, keeping submission order.
+                stack.push(right);
+                stack.push(left);
             }
             Err(e) => {
-                error!(error = %e, batch = cmds.len(), "ledger batch failed");
-                for job in jobs.drain(..) {
-                    let _ = job.reply.send(Err(LedgerError::Unavailable(e.message.clone())));
-                }
+                error!(error = %e, batch = part.len(), "ledger batch failed");
+                out.extend(part.iter().map(|_| Err(LedgerError::Unavailable(e.message.clone()))));
             }
         }
     }
+    out
 }
 
 async fn execute_with_retry(
@@ -142,5 +160,79 @@ async fn execute_with_retry(
             }
             Err(e) => return Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+    use okpay_domain::{Amount, Currency};
+
+    use super::*;
+    use crate::model::{AccountId, AccountKind, AccountState, Leg, Transfer};
+    use crate::verify::VerifyReport;
+
+    /// Fails, non-retryably, any batch containing the reference "poison".
+    struct Poisoned {
+        calls: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl LedgerStore for Poisoned {
+        async fn execute(&self, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            if cmds.iter().any(|c| c.reference() == "poison") {
+                return Err(StorageError { message: "constraint".into(), retryable: false });
+            }
+            Ok(cmds.iter().map(|_| Ok(Outcome::Posted { journal_id: 1 })).collect())
+        }
+        async fn open_account(&self, _: &str, _: Currency, _: AccountKind) -> Result<AccountId, StorageError> {
+            Ok(AccountId(1))
+        }
+        async fn accounts_of(&self, _: &str) -> Result<Vec<AccountState>, StorageError> {
+            Ok(vec![])
+        }
+        async fn verify(&self) -> Result<VerifyReport, StorageError> {
+            Ok(VerifyReport { checks: vec![], journals: 0, accounts: 0 })
+        }
+    }
+
+    fn cmd(reference: &str) -> Command {
+        let amount = Amount::new(1).expect("amount");
+        Command::Transfer(Transfer {
+            reference: reference.into(),
+            kind: "transfer".into(),
+            currency: Currency::Usd,
+            legs: vec![Leg { debit: AccountId(1), credit: AccountId(2), amount }],
+            lines: vec![],
+        })
+    }
+
+    #[tokio::test]
+    async fn a_poisoned_command_fails_alone() {
+        let store = Poisoned { calls: AtomicUsize::new(0) };
+        let cmds: Vec<Command> = (0..64).map(|i| cmd(if i == 37 { "poison" } else { "ok" })).collect();
+        let results = execute_isolating(&store, &cmds, 1).await;
+        assert_eq!(results.len(), 64);
+        for (i, r) in results.iter().enumerate() {
+            assert_eq!(r.is_err(), i == 37, "command {i}");
+        }
+        // Bisection: about 2·log2(64) batches, not 64.
+        assert!(store.calls.load(Ordering::Relaxed) <= 13, "{} calls", store.calls.load(Ordering::Relaxed));
+    }
+
+    #[tokio::test]
+    async fn the_writer_answers_each_submitter() {
+        let store: Arc<dyn LedgerStore> = Arc::new(Poisoned { calls: AtomicUsize::new(0) });
+        let (ledger, task) = Ledger::start(store, WriterConfig::default());
+        let ok = ledger.submit(cmd("fine")).await;
+        let bad = ledger.submit(cmd("poison")).await;
+        assert!(matches!(ok, Ok(Outcome::Posted { .. })));
+        assert!(matches!(bad, Err(LedgerError::Unavailable(_))));
+        drop(ledger);
+        task.await.expect("writer stops when the last handle is dropped");
     }
 }

@@ -129,7 +129,7 @@ async fn acknowledged_transfers_survive_kill_9(backend: TestBackend) {
 /// every request, and every acknowledged transfer is in the books.
 async fn sigterm_drains_in_flight_work(backend: TestBackend) {
     let Some(db) = TestDb::new(backend).await.expect("test database") else { return };
-    let mut server = Proc::spawn(&db.url).await;
+    let server = Proc::spawn(&db.url).await;
     let api = server.api.clone();
     let (alice, _, _) = api.user().await;
     let (_, bob, _) = api.user().await;
