@@ -9,6 +9,7 @@ pub mod email;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod password;
 pub mod time;
 pub mod user;
 

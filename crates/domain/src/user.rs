@@ -84,20 +84,6 @@ pub fn parse_name(raw: &str) -> Result<String, ValidationError> {
     Ok(name.to_owned())
 }
 
-/// The minimal password rule of this slice: 12 to 128 characters.
-///
-/// The full policy (common-password list, name/email, zxcvbn) belongs to the identity work.
-pub fn check_password_length(pw: &str) -> Result<(), ValidationError> {
-    let n = pw.chars().count();
-    if n < 12 {
-        return Err(ValidationError::WeakPassword("too_short"));
-    }
-    if n > 128 {
-        return Err(ValidationError::WeakPassword("too_long"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,12 +104,5 @@ mod tests {
             assert_eq!(UserStatus::parse(s).map(UserStatus::as_str), Some(s));
         }
         assert!(!UserStatus::Frozen.can_receive());
-    }
-
-    #[test]
-    fn password_length_bounds() {
-        assert_eq!(check_password_length("short"), Err(ValidationError::WeakPassword("too_short")));
-        assert!(check_password_length(&"p".repeat(12)).is_ok());
-        assert!(check_password_length(&"p".repeat(129)).is_err());
     }
 }

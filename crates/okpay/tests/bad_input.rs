@@ -158,6 +158,8 @@ async fn identity_and_card_input_is_checked(backend: TestBackend) {
         (user(&email, "short", "A", "personal"), "weak_password", "password"),
         (user(&email, &"p".repeat(10_000), "A", "personal"), "weak_password", "password"),
         (user(&email, "Zebra-Quartz-Maple-9", "Zebra Jones", "personal"), "weak_password", "password"),
+        (user(&email, "1qaz2wsx3edc", "A", "personal"), "weak_password", "password"),
+        (user(&email, "aaaaaaaaaaaaaaaa", "A", "personal"), "weak_password", "password"),
         (user(&email, PASSWORD, "bad\u{0007}name", "personal"), "invalid_name", "name"),
         (user(&email, PASSWORD, "   ", "personal"), "invalid_name", "name"),
         (user(&email, PASSWORD, "A", "corporate"), "invalid_account_type", "account_type"),
@@ -166,6 +168,10 @@ async fn identity_and_card_input_is_checked(backend: TestBackend) {
         check_error(&r, bad, code, &body.to_string());
         assert_eq!(r.body["error"]["param"], param);
     }
+    // The message names the rule that failed.
+    let r = s.post("/v1/users", None, None, &user(&email, "1qaz2wsx3edc", "A", "personal")).await;
+    let msg = r.body["error"]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(msg.contains("common"), "{msg}");
     // Unicode names are fine.
     let r = s.post("/v1/users", None, None, &user(&email, PASSWORD, "王小明 Ünïcødé", "personal")).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
