@@ -1,0 +1,122 @@
+//! The few OKPay API calls the HTTP benchmark makes, over one keep-alive connection pool.
+
+use anyhow::{Context, bail};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A password that passes OKPay's policy.
+const PASSWORD: &str = "Velvet-Comet-Harbor-42";
+/// A test card the built-in simulator always approves.
+const APPROVED_CARD: &str = "4242424242424242";
+
+/// A client for one server.
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    client: reqwest::Client,
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Bearer token.
+    pub token: String,
+    /// Email, which transfers are addressed to.
+    pub email: String,
+}
+
+/// The answer to one request: status, and the body only when it is not the expected one.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Body text of an unexpected answer (for the report), else empty.
+    pub unexpected_body: String,
+}
+
+impl Api {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: String, pool: usize) -> anyhow::Result<Api> {
+        // No timeout: a slow answer is a latency to measure, not an error.
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(pool)
+            .tcp_nodelay(true)
+            .build()
+            .context("building the HTTP client")?;
+        Ok(Api { base, client })
+    }
+
+    /// Whether `GET /healthz` answers 2xx.
+    pub async fn healthy(&self) -> bool {
+        let res = self.client.get(format!("{}/healthz", self.base)).send().await;
+        res.is_ok_and(|r| r.status().is_success())
+    }
+
+    /// `GET /metrics` as text.
+    pub async fn metrics(&self) -> anyhow::Result<String> {
+        let res = self.client.get(format!("{}/metrics", self.base)).send().await?.error_for_status()?;
+        Ok(res.text().await?)
+    }
+
+    /// Registers and signs in a new user with email `name@bench.example`.
+    pub async fn user(&self, name: &str) -> anyhow::Result<User> {
+        let email = format!("{name}@bench.example");
+        let body = json!({"email": email, "password": PASSWORD, "name": "Bench User", "account_type": "personal"});
+        self.expect("/v1/users", None, None, &body, StatusCode::ACCEPTED).await?;
+        let session = json!({"email": email, "password": PASSWORD});
+        let signed_in = self.expect("/v1/sessions", None, None, &session, StatusCode::CREATED).await?;
+        let token = signed_in["token"].as_str().context("sign-in answer has no token")?.to_owned();
+        Ok(User { token, email })
+    }
+
+    /// Links the approved test card and deposits `amount_minor` USD from it.
+    pub async fn fund(&self, user: &User, amount_minor: i64) -> anyhow::Result<()> {
+        let card = json!({"type": "card", "card": {"number": APPROVED_CARD, "exp_month": 12, "exp_year": 2035,
+            "cvc": "123", "holder_name": "Bench User"}});
+        let pm = self.expect("/v1/payment-methods", Some(&user.token), None, &card, StatusCode::CREATED).await?;
+        let pm = pm["id"].as_str().context("payment method answer has no id")?;
+        let deposit = json!({"amount": amount_minor, "currency": "usd", "payment_method": pm});
+        let key = format!("fund-{}", user.email);
+        self.expect("/v1/deposits", Some(&user.token), Some(&key), &deposit, StatusCode::CREATED).await?;
+        Ok(())
+    }
+
+    /// `POST /v1/transfers` of `amount_minor` USD to `to`.
+    pub async fn transfer(&self, from: &User, to: &str, amount_minor: i64, key: &str) -> anyhow::Result<Answer> {
+        let body = json!({"to": to, "amount": amount_minor, "currency": "usd"});
+        let res = self.post("/v1/transfers", Some(&from.token), Some(key), &body).send().await?;
+        let status = res.status();
+        // Read the body either way: the connection is reused only once it is consumed.
+        let text = res.text().await?;
+        let unexpected_body = if status == StatusCode::CREATED { String::new() } else { text };
+        Ok(Answer { status, unexpected_body })
+    }
+
+    fn post(&self, path: &str, token: Option<&str>, key: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
+        let mut req = self.client.post(format!("{}{path}", self.base)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            req = req.header("Idempotency-Key", k);
+        }
+        req
+    }
+
+    async fn expect(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: &Value,
+        want: StatusCode,
+    ) -> anyhow::Result<Value> {
+        let res = self.post(path, token, key, body).send().await.with_context(|| format!("POST {path}"))?;
+        let status = res.status();
+        let text = res.text().await?;
+        if status != want {
+            bail!("POST {path} answered {status} (expected {want}): {text}");
+        }
+        serde_json::from_str(&text).with_context(|| format!("POST {path} answered invalid JSON"))
+    }
+}
