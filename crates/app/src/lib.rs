@@ -61,15 +61,19 @@ pub struct App {
     pub cards: Arc<dyn rail::CardRail>,
     /// In-flight idempotency keys of this process.
     pub idempotency: idempotency::InFlight,
+    /// Stores idempotent responses in group commits.
+    pub responses: idempotency::writer::ResponseWriter,
     /// Settings.
     pub config: Arc<AppConfig>,
 }
 
 impl App {
-    /// Builds the application over started storage and ledger.
+    /// Builds the application over started storage and ledger; starts its background writers,
+    /// so it must be called inside a Tokio runtime.
     pub fn new(store: Arc<dyn ports::AppStore>, ledger: Ledger, config: AppConfig) -> App {
         let accounts = accounts::Accounts::new(ledger.store().clone());
         App {
+            responses: idempotency::writer::ResponseWriter::start(store.clone()),
             store,
             ledger,
             accounts,

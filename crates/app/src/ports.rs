@@ -123,6 +123,17 @@ pub struct StoredResponse {
     pub created_at_us: i64,
 }
 
+/// A response with the key it is stored under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedResponse {
+    /// Whose key: a user id, or a fixed scope for anonymous calls.
+    pub owner: String,
+    /// The `Idempotency-Key` value.
+    pub key: String,
+    /// The response.
+    pub response: StoredResponse,
+}
+
 /// Users.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -182,8 +193,14 @@ pub trait HistoryStore: Send + Sync {
 pub trait IdempotencyStore: Send + Sync {
     /// The response stored for `(owner, key)`, if any.
     async fn idempotent_response(&self, owner: &str, key: &str) -> Result<Option<StoredResponse>, StorageError>;
-    /// Stores a response; if one is already stored for the key, keeps the first.
-    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError>;
+    /// Stores responses in one durable commit; where a response is already stored for a key,
+    /// keeps the first.
+    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError>;
+    /// Stores one response (a batch of one).
+    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError> {
+        let row = KeyedResponse { owner: owner.to_owned(), key: key.to_owned(), response: r.clone() };
+        self.store_idempotent_responses(std::slice::from_ref(&row)).await
+    }
     /// Deletes keys created before `before_us`; returns how many.
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError>;
 }

@@ -74,7 +74,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         request_id: RequestContext::current().request_id,
         created_at_us: okpay_domain::time::now_us(),
     };
-    if let Err(e) = claim.finish(&state.app, &stored).await {
+    if let Err(e) = claim.finish(&state.app, stored).await {
         // The work is done; a retry will be recognised by the ledger's references.
         tracing::error!(error = %e, "could not store idempotent response");
     }

@@ -1,7 +1,7 @@
 //! [`IdempotencyStore`] on PostgreSQL.
 
 use async_trait::async_trait;
-use okpay_app::ports::{IdempotencyStore, StoredResponse};
+use okpay_app::ports::{IdempotencyStore, KeyedResponse, StoredResponse};
 use okpay_ledger::StorageError;
 
 use super::PgStore;
@@ -23,19 +23,31 @@ impl IdempotencyStore for PgStore {
         row.map(records::response).transpose()
     }
 
-    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError> {
-        // The first response wins: a racing duplicate request must replay it, not replace it.
+    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let owners: Vec<&str> = rows.iter().map(|r| r.owner.as_str()).collect();
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        let hashes: Vec<&str> = rows.iter().map(|r| r.response.request_hash.as_str()).collect();
+        let statuses: Vec<i32> = rows.iter().map(|r| i32::from(r.response.status)).collect();
+        let bodies: Vec<&[u8]> = rows.iter().map(|r| r.response.body.as_slice()).collect();
+        let request_ids: Vec<&str> = rows.iter().map(|r| r.response.request_id.as_str()).collect();
+        let times: Vec<i64> = rows.iter().map(|r| r.response.created_at_us).collect();
+        // One statement, so one commit for the whole batch. The first response wins: a racing
+        // duplicate request must replay it, not replace it.
         sqlx::query(
             "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner, key) DO NOTHING",
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[], $5::bytea[], $6::text[], $7::int8[])
+             ON CONFLICT (owner, key) DO NOTHING",
         )
-        .bind(owner)
-        .bind(key)
-        .bind(&r.request_hash)
-        .bind(i32::from(r.status))
-        .bind(&r.body)
-        .bind(&r.request_id)
-        .bind(r.created_at_us)
+        .bind(&owners)
+        .bind(&keys)
+        .bind(&hashes)
+        .bind(&statuses)
+        .bind(&bodies)
+        .bind(&request_ids)
+        .bind(&times)
         .execute(&self.pool)
         .await
         .map_err(app_error)?;

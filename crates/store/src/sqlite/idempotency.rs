@@ -1,12 +1,13 @@
 //! [`IdempotencyStore`] on SQLite.
 
 use async_trait::async_trait;
-use okpay_app::ports::{IdempotencyStore, StoredResponse};
+use okpay_app::ports::{IdempotencyStore, KeyedResponse, StoredResponse};
 use okpay_ledger::StorageError;
 
 use super::SqliteStore;
 use crate::error::app_error;
 use crate::records::{self, ResponseTuple};
+use crate::rows::to_json;
 
 #[async_trait]
 impl IdempotencyStore for SqliteStore {
@@ -23,19 +24,25 @@ impl IdempotencyStore for SqliteStore {
         row.map(records::response).transpose()
     }
 
-    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError> {
-        // The first response wins: a racing duplicate request must replay it, not replace it.
+    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(&str, &str, &str, u16, String, &str, i64)> = rows
+            .iter()
+            .map(|r| {
+                let p = &r.response;
+                (&*r.owner, &*r.key, &*p.request_hash, p.status, hex::encode(&p.body), &*p.request_id, p.created_at_us)
+            })
+            .collect();
+        // One statement in its own transaction: one fsync for the whole batch. The first
+        // response wins: a racing duplicate request must replay it, not replace it.
         sqlx::query(
             "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner, key) DO NOTHING",
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6
+             FROM json_each($1) WHERE true ON CONFLICT (owner, key) DO NOTHING",
         )
-        .bind(owner)
-        .bind(key)
-        .bind(&r.request_hash)
-        .bind(i32::from(r.status))
-        .bind(&r.body)
-        .bind(&r.request_id)
-        .bind(r.created_at_us)
+        .bind(to_json(&rows)?)
         .execute(&self.pool)
         .await
         .map_err(app_error)?;

@@ -38,6 +38,15 @@ pub(crate) const POOL_SIZE: u32 = 8;
 /// How long a statement waits for another connection's write lock before `SQLITE_BUSY`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Page cache per connection: negative means KiB, so 64 MiB.
+const CACHE_SIZE_PRAGMA: &str = "-65536";
+
+/// Bytes of the database file mapped into memory for reads.
+const MMAP_SIZE_BYTES: u64 = 1 << 30;
+
+/// WAL pages between automatic checkpoints (4 KiB pages: about 64 MiB of WAL).
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The SQLite implementation of every store trait.
@@ -61,7 +70,17 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePoo
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(BUSY_TIMEOUT)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // Speed, not safety: durability comes from WAL + synchronous=FULL above.
+        // A page cache big enough for the hot indexes (the default 2 MiB misses on every
+        // reference lookup once the books hold a few hundred thousand journals).
+        .pragma("cache_size", CACHE_SIZE_PRAGMA)
+        // Reads through a memory map instead of a `pread` copy per page.
+        .pragma("mmap_size", MMAP_SIZE_BYTES.to_string())
+        // Statement journals in memory, not in a temporary file.
+        .pragma("temp_store", "memory")
+        // Checkpoint less often: a page changed by many batches is copied back once.
+        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string());
     if !is_in_memory(url) {
         create_parent_dir(options.get_filename())?;
     }

@@ -1,12 +1,19 @@
 //! The app's ports: users, sessions, payment methods, history, idempotency keys.
 
-use okpay_app::ports::{HistoryFilter, PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord};
+use okpay_app::ports::{HistoryFilter, KeyedResponse, PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord};
 use okpay_ledger::StatementLine;
 use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, R, TestResult, contract, line};
 
-contract!(users, sessions, payment_methods, history_pages_newest_first, idempotency_keeps_the_first_response);
+contract!(
+    users,
+    sessions,
+    payment_methods,
+    history_pages_newest_first,
+    idempotency_keeps_the_first_response,
+    idempotency_batch_stores_all_in_one_call
+);
 
 fn user(id: &str, email: &str) -> UserRecord {
     UserRecord {
@@ -201,5 +208,35 @@ async fn idempotency_keeps_the_first_response(b: TestBackend) -> TestResult {
     assert_eq!(app.purge_idempotency_keys(200).await?, 1);
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, None);
     assert_eq!(app.idempotent_response("usr_b", "k1").await?.map(|r| r.body), Some(second.body));
+    Ok(())
+}
+
+async fn idempotency_batch_stores_all_in_one_call(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let app = &books.stores.app;
+    let response = |n: u8| StoredResponse {
+        request_hash: format!("h{n}"),
+        status: 201,
+        body: vec![n, 0, 255],
+        request_id: format!("req_{n}"),
+        created_at_us: i64::from(n),
+    };
+    let row =
+        |owner: &str, key: &str, n: u8| KeyedResponse { owner: owner.into(), key: key.into(), response: response(n) };
+    app.store_idempotent_response("usr_a", "k0", &response(0)).await?;
+    app.store_idempotent_responses(&[]).await?;
+    // One key already stored, two new ones, and the same key twice in one batch.
+    app.store_idempotent_responses(&[
+        row("usr_a", "k0", 9),
+        row("usr_a", "k1", 1),
+        row("usr_b", "k1", 2),
+        row("usr_a", "k2", 3),
+        row("usr_a", "k2", 4),
+    ])
+    .await?;
+    assert_eq!(app.idempotent_response("usr_a", "k0").await?, Some(response(0)), "the first response wins");
+    assert_eq!(app.idempotent_response("usr_a", "k1").await?, Some(response(1)));
+    assert_eq!(app.idempotent_response("usr_b", "k1").await?, Some(response(2)));
+    assert_eq!(app.idempotent_response("usr_a", "k2").await?, Some(response(3)), "first in the batch wins");
     Ok(())
 }

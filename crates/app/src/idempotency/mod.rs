@@ -5,13 +5,15 @@
 //! if the process dies in between, the retry runs again and the ledger's unique references
 //! (derived from the key) turn it into a replay of what was already posted.
 
+pub mod writer;
+
 use std::sync::Arc;
 
 use dashmap::DashMap;
 
 use crate::App;
 use crate::error::{AppError, Code};
-use crate::ports::StoredResponse;
+use crate::ports::{KeyedResponse, StoredResponse};
 
 /// Longest key accepted.
 pub const MAX_KEY_LEN: usize = 255;
@@ -36,10 +38,11 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// Stores the response for replays and releases the key.
-    pub async fn finish(self, app: &App, response: &StoredResponse) -> Result<(), AppError> {
-        app.store.store_idempotent_response(&self.owner, &self.key, response).await?;
-        Ok(())
+    /// Stores the response for replays (batched with other requests' responses) and
+    /// releases the key.
+    pub async fn finish(self, app: &App, response: StoredResponse) -> Result<(), AppError> {
+        let row = KeyedResponse { owner: self.owner.clone(), key: self.key.clone(), response };
+        app.responses.store(row).await
     }
 }
 
