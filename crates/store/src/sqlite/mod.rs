@@ -52,12 +52,17 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The SQLite implementation of every store trait.
 pub(crate) struct SqliteStore {
     pool: SqlitePool,
+    /// Taken by this process's batch writers (ledger, idempotency records) around their write
+    /// transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
+    /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate
+    /// avoids. Other processes on the same file still wait through `busy_timeout`.
+    write_gate: tokio::sync::Mutex<()>,
 }
 
 impl SqliteStore {
     /// Wraps a migrated pool.
     pub(crate) fn new(pool: SqlitePool) -> SqliteStore {
-        SqliteStore { pool }
+        SqliteStore { pool, write_gate: tokio::sync::Mutex::new(()) }
     }
 }
 
