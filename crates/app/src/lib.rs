@@ -18,6 +18,7 @@ pub mod ports;
 pub mod rail;
 pub mod sessions;
 pub mod transfers;
+pub mod two_factor;
 pub mod users;
 
 use std::sync::Arc;

@@ -205,9 +205,50 @@ pub trait IdempotencyStore: Send + Sync {
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError>;
 }
 
+/// A user's TOTP set-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpRecord {
+    /// Base32 secret.
+    pub secret: String,
+    /// Whether the user proved the set-up with a first code (only then is it enforced).
+    pub confirmed: bool,
+    /// The last step accepted; a code for this step or an earlier one is refused.
+    pub last_step: i64,
+}
+
+/// Two-factor secrets and recovery codes.
+#[async_trait]
+pub trait TwoFactorStore: Send + Sync {
+    /// The user's TOTP set-up, if any.
+    async fn totp(&self, user_id: &str) -> Result<Option<TotpRecord>, StorageError>;
+    /// Starts (or restarts) an unconfirmed set-up; `Ok(false)` if a confirmed one exists
+    /// (nothing written).
+    async fn begin_totp(&self, user_id: &str, secret: &str, now_us: i64) -> Result<bool, StorageError>;
+    /// Confirms the unconfirmed set-up with `secret` at `step` and stores the recovery codes'
+    /// hashes, in one transaction; `Ok(false)` if there is no such unconfirmed set-up.
+    async fn confirm_totp(
+        &self,
+        user_id: &str,
+        secret: &str,
+        step: i64,
+        recovery_hashes: &[String],
+    ) -> Result<bool, StorageError>;
+    /// Records `step` as used if it is later than the last one; `Ok(false)` if it was not
+    /// (the code was already used).
+    async fn use_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StorageError>;
+    /// Marks an unused recovery code as used; `Ok(false)` if there is no unused such code.
+    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now_us: i64) -> Result<bool, StorageError>;
+    /// Unused recovery codes left.
+    async fn recovery_codes_left(&self, user_id: &str) -> Result<u32, StorageError>;
+    /// Removes the TOTP set-up and every recovery code.
+    async fn delete_totp(&self, user_id: &str) -> Result<(), StorageError>;
+}
+
 /// Everything the application needs from storage, as one object.
 #[async_trait]
-pub trait AppStore: UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore {
+pub trait AppStore:
+    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + TwoFactorStore
+{
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Checks that the database answers (for `/healthz`).

@@ -35,8 +35,14 @@ pub struct Client {
 }
 
 impl App {
-    /// Signs in with email and password.
-    pub async fn sign_in(&self, email: &str, pw: String, client: Client) -> Result<Issued, AppError> {
+    /// Signs in with email, password and, when two-step verification is on, a code.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        pw: String,
+        otp: Option<&str>,
+        client: Client,
+    ) -> Result<Issued, AppError> {
         let user = match Email::parse(email) {
             Ok(e) => self.store.user_by_email(e.as_str()).await?,
             Err(_) => None,
@@ -55,6 +61,9 @@ impl App {
             Some(UserStatus::Locked) => return Err(AppError::new(Code::AccountLocked)),
             _ => {}
         }
+        // After the password and the status: the code is only asked of someone who knows the
+        // password, and a frozen or closed account learns nothing more.
+        self.check_second_factor(&user, otp).await?;
         let now = now_us();
         let token = random_token(32);
         let expires_at_us = now + self.config.session_lifetime_us;

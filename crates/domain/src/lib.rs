@@ -11,6 +11,7 @@ pub mod ids;
 pub mod money;
 pub mod password;
 pub mod time;
+pub mod totp;
 pub mod user;
 
 pub use card::{CardBrand, CardNumber, Cvc, Expiry};

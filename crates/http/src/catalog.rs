@@ -492,6 +492,65 @@ pub fn entry(code: Code) -> Entry {
                 "请点击我们发到您邮箱的验证链接；如未收到，请查看垃圾邮件文件夹。",
             ),
         ),
+        Code::OtpRequired => (
+            401,
+            Authentication,
+            t(
+                "Two-factor code required",
+                "Your account is protected by two-step verification, so signing in needs a code as well as the \
+                password.",
+                "Enter the 6-digit code from your authenticator app. If you lost the device, enter one of your \
+                recovery codes instead.",
+            ),
+            t(
+                "需要两步验证码",
+                "您的账户已开启两步验证，登录时除密码外还需要验证码。",
+                "请输入身份验证器应用中的 6 位验证码；如果设备丢失，请改为输入一个恢复码。",
+            ),
+        ),
+        Code::OtpInvalid => (
+            400,
+            InvalidRequest,
+            t(
+                "Wrong two-factor code",
+                "The code is wrong, has expired or was already used.",
+                "Check that your phone's clock is set automatically, wait for the next code in your authenticator \
+                app and enter it, or use one of your recovery codes.",
+            ),
+            t(
+                "两步验证码错误",
+                "验证码错误、已过期或已被使用。",
+                "请确认手机时间为自动设置，等待身份验证器显示下一个验证码后输入，或使用一个恢复码。",
+            ),
+        ),
+        Code::TotpAlreadyEnabled => (
+            409,
+            InvalidRequest,
+            t(
+                "Two-step verification is already on",
+                "Your account already has two-step verification turned on.",
+                "To move it to a new device, turn it off with a current code, then set it up again.",
+            ),
+            t(
+                "两步验证已开启",
+                "您的账户已经开启了两步验证。",
+                "如需更换设备，请先用当前验证码关闭两步验证，再重新设置。",
+            ),
+        ),
+        Code::TotpNotEnabled => (
+            409,
+            InvalidRequest,
+            t(
+                "Two-step verification is not set up",
+                "There is no two-step verification set-up to confirm or turn off.",
+                "Start the set-up first (Security settings → Two-step verification), then confirm it with a code.",
+            ),
+            t(
+                "尚未设置两步验证",
+                "没有可确认或关闭的两步验证设置。",
+                "请先在“安全设置 → 两步验证”中开始设置，再用验证码确认。",
+            ),
+        ),
         Code::ResourceMissing => (
             404,
             InvalidRequest,
@@ -780,6 +839,8 @@ mod tests {
             (Code::AccountClosed, 403, "permission_error"),
             (Code::PermissionDenied, 403, "permission_error"),
             (Code::EmailNotVerified, 403, "permission_error"),
+            (Code::OtpRequired, 401, "authentication_error"),
+            (Code::OtpInvalid, 400, "invalid_request_error"),
             (Code::CardDeclined, 402, "card_error"),
             (Code::IncorrectCvc, 402, "card_error"),
             (Code::ExpiredCard, 402, "card_error"),

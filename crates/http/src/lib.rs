@@ -51,6 +51,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::create::create_user))
         .routes(routes!(sessions::create::create_session))
         .routes(routes!(me::get::get_me))
+        .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
+        .routes(routes!(me::totp_confirm::confirm_totp))
         .routes(routes!(balances::list::list_balances))
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))

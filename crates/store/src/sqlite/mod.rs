@@ -13,6 +13,7 @@ mod idempotency;
 mod ledger;
 mod payment_methods;
 mod sessions;
+mod two_factor;
 mod users;
 mod verify;
 

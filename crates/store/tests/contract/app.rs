@@ -15,7 +15,7 @@ contract!(
     idempotency_batch_stores_all_in_one_call
 );
 
-fn user(id: &str, email: &str) -> UserRecord {
+pub(crate) fn user(id: &str, email: &str) -> UserRecord {
     UserRecord {
         id: id.to_owned(),
         email: email.to_owned(),

@@ -8,4 +8,5 @@ mod corruption;
 mod ledger;
 mod open;
 mod props;
+mod two_factor;
 mod writer;

@@ -1,2 +1,5 @@
 //! `/v1/me`
 pub mod get;
+pub mod totp_begin;
+pub mod totp_confirm;
+pub mod totp_disable;

@@ -40,7 +40,9 @@ pub struct SessionCreated {
 
 /// Signs in.
 #[utoipa::path(post, path = "/v1/sessions", tag = "identity", request_body = CreateSession,
-    responses((status = 201, body = SessionCreated), (status = 401, description = "invalid_credentials")))]
+    responses((status = 201, body = SessionCreated),
+        (status = 401, description = "invalid_credentials, otp_required"),
+        (status = 400, description = "otp_invalid")))]
 pub async fn create_session(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -49,7 +51,7 @@ pub async fn create_session(
 ) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let client = Client { user_agent, ip: peer.ip().to_string() };
-    let issued = state.app.sign_in(&body.email, body.password, client).await?;
+    let issued = state.app.sign_in(&body.email, body.password, body.otp.as_deref(), client).await?;
     Ok((
         StatusCode::CREATED,
         Json(SessionCreated {
