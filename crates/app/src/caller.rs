@@ -20,6 +20,20 @@ impl Caller {
         &self.user.id
     }
 
+    /// Whether the user holds `role` (`user`, `agent`, `admin`).
+    pub fn has_role(&self, role: &str) -> bool {
+        self.user.roles.split_whitespace().any(|r| r == role)
+    }
+
+    /// Refuses callers who are not support agents or administrators.
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        if self.has_role("agent") || self.has_role("admin") {
+            Ok(())
+        } else {
+            Err(AppError::new(Code::PermissionDenied))
+        }
+    }
+
     /// Refuses callers whose account may not move money.
     pub fn ensure_can_move_money(&self) -> Result<(), AppError> {
         match UserStatus::parse(&self.user.status) {

@@ -6,6 +6,7 @@
 //! a replay (even after a crash) is recognised by the books and never posts twice.
 
 pub mod accounts;
+pub mod audit;
 pub mod balances;
 pub mod caller;
 pub mod deposits;

@@ -244,10 +244,45 @@ pub trait TwoFactorStore: Send + Sync {
     async fn delete_totp(&self, user_id: &str) -> Result<(), StorageError>;
 }
 
+/// One security event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Order of recording (assigned by the store; ignored on insert).
+    pub id: i64,
+    /// µs since the epoch.
+    pub at_us: i64,
+    /// Who acted: a `usr_` id or `system`.
+    pub actor: String,
+    /// The account acted on, if any.
+    pub subject: Option<String>,
+    /// What happened (`sign_in`, `totp_enabled`, ...).
+    pub action: String,
+    /// `success` or `failure`.
+    pub outcome: String,
+    /// Client IP, if known.
+    pub ip: String,
+    /// Client User-Agent, if known.
+    pub user_agent: String,
+    /// Why (a failure's reason, a staff member's note).
+    pub reason: Option<String>,
+    /// The actor's session, if any.
+    pub session_id: Option<String>,
+}
+
+/// The append-only audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends an event.
+    async fn record_audit(&self, e: &AuditRecord) -> Result<(), StorageError>;
+    /// Events about `subject`, newest first, older than `before_id` if given.
+    async fn audit_of(&self, subject: &str, before_id: Option<i64>, limit: u32)
+    -> Result<Vec<AuditRecord>, StorageError>;
+}
+
 /// Everything the application needs from storage, as one object.
 #[async_trait]
 pub trait AppStore:
-    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + TwoFactorStore
+    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + TwoFactorStore + AuditStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -2,7 +2,7 @@
 //! [`okpay_app::ports`]. Both backends select the same columns in the same order, so the
 //! decoding lives here once.
 
-use okpay_app::ports::{PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord};
+use okpay_app::ports::{AuditRecord, PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord};
 use okpay_ledger::{StatementLine, StorageError};
 
 use crate::error::corrupt;
@@ -163,4 +163,14 @@ pub(crate) fn response(t: ResponseTuple) -> Result<StoredResponse, StorageError>
     let (request_hash, status, body, request_id, created_at_us) = t;
     let status = u16::try_from(status).map_err(|_| corrupt(format!("HTTP status {status}")))?;
     Ok(StoredResponse { request_hash, status, body, request_id, created_at_us })
+}
+
+/// An audit row as selected.
+pub(crate) type AuditTuple =
+    (i64, i64, String, Option<String>, String, String, String, String, Option<String>, Option<String>);
+
+/// Builds an [`AuditRecord`] from its row.
+pub(crate) fn audit(t: AuditTuple) -> AuditRecord {
+    let (id, at_us, actor, subject, action, outcome, ip, user_agent, reason, session_id) = t;
+    AuditRecord { id, at_us, actor, subject, action, outcome, ip, user_agent, reason, session_id }
 }
