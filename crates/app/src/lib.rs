@@ -12,6 +12,8 @@ pub mod deposits;
 pub mod error;
 pub mod history;
 pub mod idempotency;
+pub mod mail_worker;
+pub mod outbox;
 pub mod password;
 pub mod payment_methods;
 pub mod ports;
@@ -63,6 +65,8 @@ pub struct App {
     pub idempotency: idempotency::InFlight,
     /// Settings.
     pub config: Arc<AppConfig>,
+    /// Wakes this process's mail worker when mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -76,6 +80,7 @@ impl App {
             cards: Arc::new(rail::Simulator),
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -188,9 +188,60 @@ pub trait IdempotencyStore: Send + Sync {
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError>;
 }
 
+/// A message in the mail outbox, rendered when it was queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMail {
+    /// `mail_...` (also the `.eml` file name and the `Message-ID`).
+    pub id: String,
+    /// Recipient address.
+    pub to: String,
+    /// Template name (`verify_email`, ...), for logs.
+    pub kind: String,
+    /// Subject line.
+    pub subject: String,
+    /// Text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+    /// Delivery attempts so far (a claim counts as one).
+    pub attempts: i64,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+}
+
+/// How many outbox rows wait and how many gave up, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Not yet delivered, still being tried.
+    pub pending: i64,
+    /// Given up after the last attempt.
+    pub failed: i64,
+}
+
+/// The durable mail outbox. Several processes may deliver from one database: a claim leases
+/// rows (pushes their next attempt past the lease) so no two workers send the same row at once.
+#[async_trait]
+pub trait MailOutboxStore: Send + Sync {
+    /// Queues a message for delivery now.
+    async fn enqueue_mail(&self, mail: &OutboxMail) -> Result<(), StorageError>;
+    /// Claims up to `limit` pending rows due at `now_us`: counts an attempt and leases each row
+    /// until `lease_until_us`. Returns them with the attempt counted.
+    async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError>;
+    /// Marks a row delivered (and blanks its bodies).
+    async fn mail_sent(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
+    /// Schedules another attempt of a pending row.
+    async fn mail_retry_at(&self, id: &str, next_attempt_at_us: i64, error: &str) -> Result<(), StorageError>;
+    /// Gives up on a row: `failed`, for operators to see.
+    async fn mail_failed(&self, id: &str, error: &str, now_us: i64) -> Result<(), StorageError>;
+    /// Pending and failed rows.
+    async fn mail_counts(&self) -> Result<OutboxCounts, StorageError>;
+}
+
 /// Everything the application needs from storage, as one object.
 #[async_trait]
-pub trait AppStore: UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore {
+pub trait AppStore:
+    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + MailOutboxStore
+{
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Checks that the database answers (for `/healthz`).

@@ -14,6 +14,7 @@
 mod checks;
 mod error;
 mod history;
+mod outbox_rows;
 mod postgres;
 mod records;
 mod rows;

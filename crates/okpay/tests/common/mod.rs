@@ -56,6 +56,8 @@ pub struct Api {
 pub struct TestServer {
     pub api: Api,
     pub db: TestDb,
+    /// The server's data directory (`outbox/` when no SMTP server is configured).
+    pub data: tempfile::TempDir,
     running: Option<Running>,
 }
 
@@ -83,12 +85,14 @@ impl TestServer {
 
     /// Starts a server on an existing test database with a tweaked configuration.
     pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let data = tempfile::tempdir().expect("data dir");
         let mut config = Config { database_url: db.url.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
         config.rate_limit = "off".into();
+        config.data_dir = Some(data.path().display().to_string());
         tweak(&mut config);
         let running = start(config).await.expect("server starts");
         let api = Api::new(format!("http://{}", running.addr));
-        TestServer { api, db, running: Some(running) }
+        TestServer { api, db, data, running: Some(running) }
     }
 
     pub async fn stop(mut self) -> TestDb {

@@ -12,6 +12,7 @@ mod batch;
 mod history;
 mod idempotency;
 mod ledger;
+mod outbox;
 mod payment_methods;
 mod sessions;
 mod users;

@@ -11,6 +11,7 @@ mod batch;
 mod history;
 mod idempotency;
 mod ledger;
+mod outbox;
 mod payment_methods;
 mod sessions;
 mod users;

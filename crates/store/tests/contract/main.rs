@@ -7,5 +7,6 @@ mod common;
 mod corruption;
 mod ledger;
 mod open;
+mod outbox;
 mod props;
 mod writer;
