@@ -63,6 +63,8 @@ codes! {
     AccountFrozen => "account_frozen",
     AccountClosed => "account_closed",
     EmailNotVerified => "email_not_verified",
+    TokenInvalid => "token_invalid",
+    TokenExpired => "token_expired",
     ResourceMissing => "resource_missing",
     RouteNotFound => "route_not_found",
     MethodNotAllowed => "method_not_allowed",

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod balances;
 pub mod caller;
 pub mod deposits;
+pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod idempotency;
@@ -19,6 +20,7 @@ pub mod payment_methods;
 pub mod ports;
 pub mod rail;
 pub mod sessions;
+pub mod tokens;
 pub mod transfers;
 pub mod users;
 
@@ -38,6 +40,8 @@ pub struct AppConfig {
     pub session_idle_timeout_us: i64,
     /// A session ends this long after sign-in, whatever its activity.
     pub session_lifetime_us: i64,
+    /// How long an emailed verification link works.
+    pub email_verification_ttl_us: i64,
 }
 
 impl Default for AppConfig {
@@ -46,6 +50,7 @@ impl Default for AppConfig {
             public_url: "http://127.0.0.1:8080".into(),
             session_idle_timeout_us: 30 * 60 * 1_000_000,
             session_lifetime_us: 12 * 3600 * 1_000_000,
+            email_verification_ttl_us: 24 * 3600 * 1_000_000,
         }
     }
 }

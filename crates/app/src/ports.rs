@@ -237,10 +237,91 @@ pub trait MailOutboxStore: Send + Sync {
     async fn mail_counts(&self) -> Result<OutboxCounts, StorageError>;
 }
 
+/// What an emailed token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// `/verify-email?token=`
+    VerifyEmail,
+    /// `/reset-password?token=`
+    PasswordReset,
+    /// `/unlock?token=`
+    Unlock,
+}
+
+impl TokenPurpose {
+    /// The storage value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::PasswordReset => "password_reset",
+            TokenPurpose::Unlock => "unlock",
+        }
+    }
+}
+
+/// A stored link token: only its SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountToken {
+    /// SHA-256 hex of the token.
+    pub token_hash: String,
+    /// `verify_email`, `password_reset` or `unlock`.
+    pub purpose: String,
+    /// Whose account it acts on.
+    pub user_id: String,
+    /// µs since the epoch.
+    pub created_at_us: i64,
+    /// The token no longer works from this instant, µs.
+    pub expires_at_us: i64,
+    /// When it was redeemed (or superseded), µs.
+    pub used_at_us: Option<i64>,
+}
+
+/// What redeeming a token does to its account, in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// `email_verified = true`; `pending_verification` becomes `active`.
+    VerifyEmail,
+    /// Sets the password hash, ends every session and lifts a temporary lock (never a freeze).
+    ResetPassword {
+        /// The new Argon2id PHC string.
+        password_hash: String,
+    },
+    /// Lifts a temporary lock.
+    Unlock,
+}
+
+/// Account changes driven by emailed links, each with its mail in one transaction.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Inserts a new user with its verification token and mail. `Ok(false)` if the email is
+    /// already registered: then nothing is written.
+    async fn create_user(
+        &self,
+        user: &UserRecord,
+        token: &AccountToken,
+        mail: &OutboxMail,
+    ) -> Result<bool, StorageError>;
+    /// Inserts a token and the mail that carries its link.
+    async fn issue_token(&self, token: &AccountToken, mail: &OutboxMail) -> Result<(), StorageError>;
+    /// The token with this hash, used or not.
+    async fn account_token(&self, token_hash: &str) -> Result<Option<AccountToken>, StorageError>;
+    /// Redeems an unused token of `purpose` that is still valid at `now_us`: marks it (and the
+    /// user's other unused tokens of that purpose) used, applies `redemption`, queues `mail`.
+    /// Returns the updated user, or `None` (nothing written) if the token was not redeemable.
+    async fn redeem_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now_us: i64,
+        redemption: &Redemption,
+        mail: Option<&OutboxMail>,
+    ) -> Result<Option<UserRecord>, StorageError>;
+}
+
 /// Everything the application needs from storage, as one object.
 #[async_trait]
 pub trait AppStore:
-    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + MailOutboxStore
+    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + MailOutboxStore + AccountStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -49,6 +49,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::create::create_user))
+        .routes(routes!(users::verify_email::verify_email))
         .routes(routes!(sessions::create::create_session))
         .routes(routes!(me::get::get_me))
         .routes(routes!(balances::list::list_balances))

@@ -46,6 +46,8 @@ pub struct Config {
     pub mail_max_attempts: i64,
     /// Wait after the first failed delivery, doubled after each further one (at most 1 h).
     pub mail_retry_delay: String,
+    /// How long an emailed verification link works (`24h`).
+    pub email_verification_ttl: String,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Default for Config {
             mail_from: "OKPay <no-reply@okpay.local>".into(),
             mail_max_attempts: 8,
             mail_retry_delay: "30s".into(),
+            email_verification_ttl: "24h".into(),
         }
     }
 }
@@ -95,6 +98,7 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("mail_from", "Sender of every mail OKPay sends, e.g. \"OKPay <no-reply@pay.example.com>\"."),
     ("mail_max_attempts", "Delivery attempts before a mail is marked failed (logged, counted in /metrics)."),
     ("mail_retry_delay", "Wait after the first failed delivery; doubled after each further one, at most 1 h."),
+    ("email_verification_ttl", "How long the emailed email-verification link works (e.g. 24h, 90m)."),
 ];
 
 impl Config {
@@ -137,6 +141,7 @@ impl Config {
         }
         self.bank_settlement_delay()?;
         self.mail_retry_delay()?;
+        self.ttl_us(&self.email_verification_ttl, "email_verification_ttl")?;
         if self.mail_max_attempts < 1 {
             bail!("mail_max_attempts must be at least 1");
         }
@@ -157,6 +162,14 @@ impl Config {
     pub fn mail_retry_delay(&self) -> anyhow::Result<Duration> {
         parse_duration(&self.mail_retry_delay)
             .with_context(|| format!("mail_retry_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.mail_retry_delay))
+    }
+
+    /// A link lifetime option (`24h`, `30m`, `500ms`) in µs; `name` is the option, for errors.
+    pub fn ttl_us(&self, value: &str, name: &str) -> anyhow::Result<i64> {
+        let d = parse_duration(value)
+            .filter(|d| !d.is_zero())
+            .with_context(|| format!("{name}: expected a positive duration such as 24h, 30m or 90s; got {value:?}"))?;
+        Ok(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
     }
 
     /// The data directory: `data_dir`, else the SQLite database's directory, else `okpay-data`.

@@ -11,6 +11,7 @@
 //! Errors: [`StoreError`] for opening and migrating; [`okpay_ledger::StorageError`] for every
 //! query afterwards (its `retryable` flag drives the ledger writer's retries).
 
+mod account_sql;
 mod checks;
 mod error;
 mod history;

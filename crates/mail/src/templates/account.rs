@@ -26,7 +26,7 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 pick(zh, "If you didn't sign up, you can ignore this email.", "如果您没有注册过 OKPay，请忽略本邮件。"),
             ],
         },
-        Template::AlreadyRegistered { sign_in_url, reset_url } => Content {
+        Template::AlreadyRegistered { sign_in_url, reset_url, verify_link } => Content {
             subject: pick(zh, "You already have an OKPay account", "您已经拥有 OKPay 账户"),
             before: vec![pick(
                 zh,
@@ -35,14 +35,28 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 "有人（希望是您本人）刚刚尝试用此邮箱注册 OKPay，但该邮箱已有账户，因此没有创建新账户。",
             )],
             action: Some((pick(zh, "Sign in", "登录"), sign_in_url.clone())),
-            after: vec![
-                if zh {
+            after: [
+                verify_link.as_ref().map(|link| {
+                    if zh {
+                        format!("您还没有验证此邮箱，请点击以下链接完成验证：{link}")
+                    } else {
+                        format!("You haven't confirmed this address yet. Confirm it here: {link}")
+                    }
+                }),
+                Some(if zh {
                     format!("如果忘记了密码，可以在这里重置：{reset_url}")
                 } else {
                     format!("Forgot your password? Reset it here: {reset_url}")
-                },
-                pick(zh, "If this wasn't you, you can ignore this email.", "如果这不是您本人的操作，请忽略本邮件。"),
-            ],
+                }),
+                Some(pick(
+                    zh,
+                    "If this wasn't you, you can ignore this email.",
+                    "如果这不是您本人的操作，请忽略本邮件。",
+                )),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         },
         Template::PasswordReset { link, valid_minutes } => Content {
             subject: pick(zh, "Reset your OKPay password", "重置您的 OKPay 密码"),

@@ -51,6 +51,8 @@ pub enum Template {
         sign_in_url: String,
         /// Where to ask for a password reset.
         reset_url: String,
+        /// A fresh verification link, when the address is not verified yet.
+        verify_link: Option<String>,
     },
     /// A password reset was asked for.
     PasswordReset {
@@ -104,6 +106,7 @@ mod tests {
             Template::AlreadyRegistered {
                 sign_in_url: "https://pay.example/sign-in".into(),
                 reset_url: "https://pay.example/forgot-password".into(),
+                verify_link: Some("https://pay.example/verify-email?token=abc".into()),
             },
             Template::PasswordReset { link: link.clone(), valid_minutes: 30 },
             Template::PasswordChanged { reset_url: "https://pay.example/forgot-password".into() },

@@ -8,6 +8,7 @@
 //! unique violation, which is retryable: the retry sees the reference and answers `Duplicate`.
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
+mod accounts;
 mod batch;
 mod history;
 mod idempotency;

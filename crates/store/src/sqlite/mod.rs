@@ -7,6 +7,7 @@
 //! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
+mod accounts;
 mod batch;
 mod history;
 mod idempotency;

@@ -2,6 +2,7 @@
 //! `<test>::postgres`), each on a fresh database. PostgreSQL tests are skipped with a warning
 //! when no server is reachable, except in CI (`CI` set), where that fails the test.
 
+mod accounts;
 mod app;
 mod common;
 mod corruption;

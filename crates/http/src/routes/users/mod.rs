@@ -1,2 +1,3 @@
 //! `/v1/users`
 pub mod create;
+pub mod verify_email;
