@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod mail_worker;
 pub mod outbox;
 pub mod password;
+pub mod password_reset;
 pub mod payment_methods;
 pub mod ports;
 pub mod rail;
@@ -42,6 +43,8 @@ pub struct AppConfig {
     pub session_lifetime_us: i64,
     /// How long an emailed verification link works.
     pub email_verification_ttl_us: i64,
+    /// How long an emailed password-reset link works.
+    pub password_reset_ttl_us: i64,
 }
 
 impl Default for AppConfig {
@@ -51,6 +54,7 @@ impl Default for AppConfig {
             session_idle_timeout_us: 30 * 60 * 1_000_000,
             session_lifetime_us: 12 * 3600 * 1_000_000,
             email_verification_ttl_us: 24 * 3600 * 1_000_000,
+            password_reset_ttl_us: 30 * 60 * 1_000_000,
         }
     }
 }

@@ -35,7 +35,9 @@ use utoipa_axum::routes;
 
 pub use state::AppState;
 
-use routes::{balances, deposits, me, payment_methods, sessions, system, transactions, transfers, users};
+use routes::{
+    balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(info(title = "OKPay API", version = "1", description = "The public HTTP contract of OKPay (API.md)."))]
@@ -50,6 +52,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::create::create_user))
         .routes(routes!(users::verify_email::verify_email))
+        .routes(routes!(password_resets::create::create_password_reset))
+        .routes(routes!(password_resets::confirm::confirm_password_reset))
         .routes(routes!(sessions::create::create_session))
         .routes(routes!(me::get::get_me))
         .routes(routes!(balances::list::list_balances))

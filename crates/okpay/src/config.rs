@@ -48,6 +48,8 @@ pub struct Config {
     pub mail_retry_delay: String,
     /// How long an emailed verification link works (`24h`).
     pub email_verification_ttl: String,
+    /// How long an emailed password-reset link works (`30m`).
+    pub password_reset_ttl: String,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             mail_max_attempts: 8,
             mail_retry_delay: "30s".into(),
             email_verification_ttl: "24h".into(),
+            password_reset_ttl: "30m".into(),
         }
     }
 }
@@ -99,6 +102,7 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("mail_max_attempts", "Delivery attempts before a mail is marked failed (logged, counted in /metrics)."),
     ("mail_retry_delay", "Wait after the first failed delivery; doubled after each further one, at most 1 h."),
     ("email_verification_ttl", "How long the emailed email-verification link works (e.g. 24h, 90m)."),
+    ("password_reset_ttl", "How long the emailed password-reset link works (e.g. 30m)."),
 ];
 
 impl Config {
@@ -142,6 +146,7 @@ impl Config {
         self.bank_settlement_delay()?;
         self.mail_retry_delay()?;
         self.ttl_us(&self.email_verification_ttl, "email_verification_ttl")?;
+        self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
         if self.mail_max_attempts < 1 {
             bail!("mail_max_attempts must be at least 1");
         }

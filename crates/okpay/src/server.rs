@@ -64,6 +64,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         session_idle_timeout_us: config.session_idle_timeout_secs.saturating_mul(1_000_000),
         session_lifetime_us: config.session_lifetime_secs.saturating_mul(1_000_000),
         email_verification_ttl_us: config.ttl_us(&config.email_verification_ttl, "email_verification_ttl")?,
+        password_reset_ttl_us: config.ttl_us(&config.password_reset_ttl, "password_reset_ttl")?,
     };
     let app = App::new(stores.app.clone(), ledger, app_config);
     let outbox_dir = config.data_dir().join("outbox");

@@ -10,6 +10,7 @@ use okpay_store::testing::{TestBackend, TestDb};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
+use sqlx::Connection;
 
 /// Generates `sqlite` and `postgres` variants of an async test taking a `TestBackend`.
 #[macro_export]
@@ -262,6 +263,18 @@ impl Api {
             .find(|b| b["currency"] == currency)
             .and_then(|b| b["available"].as_i64())
             .unwrap_or(0)
+    }
+}
+
+/// Sets a user's status behind the API's back (staff actions do not exist yet).
+pub async fn set_status(db: &TestDb, email: &str, status: &str) {
+    let sql = "UPDATE users SET status = $1 WHERE email = $2";
+    if db.url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(status).bind(email).execute(&mut c).await.expect("update");
+    } else {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(status).bind(email).execute(&mut c).await.expect("update");
     }
 }
 
