@@ -13,6 +13,7 @@ pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod idempotency;
+pub mod lockout;
 pub mod mail_worker;
 pub mod outbox;
 pub mod password;
@@ -45,6 +46,12 @@ pub struct AppConfig {
     pub email_verification_ttl_us: i64,
     /// How long an emailed password-reset link works.
     pub password_reset_ttl_us: i64,
+    /// Failed sign-ins of one address, within the window, that lock it.
+    pub lockout_max_failures: i64,
+    /// The window failed sign-ins are counted in (from the first failure).
+    pub lockout_window_us: i64,
+    /// How long a lock lasts (and its unlock link works).
+    pub lockout_duration_us: i64,
 }
 
 impl Default for AppConfig {
@@ -55,6 +62,9 @@ impl Default for AppConfig {
             session_lifetime_us: 12 * 3600 * 1_000_000,
             email_verification_ttl_us: 24 * 3600 * 1_000_000,
             password_reset_ttl_us: 30 * 60 * 1_000_000,
+            lockout_max_failures: 5,
+            lockout_window_us: 15 * 60 * 1_000_000,
+            lockout_duration_us: 15 * 60 * 1_000_000,
         }
     }
 }

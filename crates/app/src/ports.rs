@@ -318,10 +318,53 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<Option<UserRecord>, StorageError>;
 }
 
+/// An account to lock together with its address, and the unlock link mailed to its owner.
+#[derive(Debug, Clone)]
+pub struct AccountLock<'a> {
+    /// The account.
+    pub user_id: &'a str,
+    /// Its unlock token.
+    pub token: &'a AccountToken,
+    /// The "account locked" mail carrying the unlock link.
+    pub mail: &'a OutboxMail,
+}
+
+/// Failed sign-ins per normalised email address (registered or not) and the locks they cause.
+#[async_trait]
+pub trait SignInThrottleStore: Send + Sync {
+    /// Until when (µs) sign-in to `email` is locked; `None` if it never was or was cleared.
+    async fn sign_in_locked_until(&self, email: &str) -> Result<Option<i64>, StorageError>;
+    /// Counts a failed sign-in at `now_us`; a window starts at the first failure and lasts
+    /// `window_us`. Returns the failures in the current window, this one included.
+    async fn record_sign_in_failure(&self, email: &str, now_us: i64, window_us: i64) -> Result<i64, StorageError>;
+    /// Locks sign-in to `email` until `until_us` and restarts its count. With `account`, in the
+    /// same transaction: an `active` or `pending_verification` account becomes `locked` and
+    /// its token and mail are written. Returns whether that account was locked by this call.
+    async fn lock_sign_in(
+        &self,
+        email: &str,
+        now_us: i64,
+        until_us: i64,
+        account: Option<AccountLock<'_>>,
+    ) -> Result<bool, StorageError>;
+    /// Forgets the failures of `email` (after a successful sign-in).
+    async fn clear_sign_in_failures(&self, email: &str) -> Result<(), StorageError>;
+    /// Moves a `locked` account whose address is no longer locked at `now_us` back to `active`
+    /// (or `pending_verification`); returns the user as stored afterwards.
+    async fn lift_expired_lock(&self, user_id: &str, now_us: i64) -> Result<Option<UserRecord>, StorageError>;
+}
+
 /// Everything the application needs from storage, as one object.
 #[async_trait]
 pub trait AppStore:
-    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + MailOutboxStore + AccountStore
+    UserStore
+    + SessionStore
+    + PaymentMethodStore
+    + HistoryStore
+    + IdempotencyStore
+    + MailOutboxStore
+    + AccountStore
+    + SignInThrottleStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

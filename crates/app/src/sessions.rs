@@ -36,19 +36,31 @@ pub struct Client {
 
 impl App {
     /// Signs in with email and password.
+    ///
+    /// A locked address answers `account_locked` before any password check; failures count
+    /// towards a lock whether or not the account exists (see [`crate::lockout`]).
     pub async fn sign_in(&self, email: &str, pw: String, client: Client) -> Result<Issued, AppError> {
-        let user = match Email::parse(email) {
-            Ok(e) => self.store.user_by_email(e.as_str()).await?,
-            Err(_) => None,
+        let address = Email::parse(email).ok().map(|e| e.as_str().to_owned());
+        if let Some(address) = &address {
+            self.ensure_not_locked_out(address).await?;
+        }
+        let user = match &address {
+            Some(a) => self.store.user_by_email(a).await?,
+            None => None,
         };
         let Some(user) = user else {
             // Spend the same time as a real check so timing reveals nothing.
             let _ = password::verify(pw, password::dummy_hash().await?).await?;
-            return Err(AppError::new(Code::InvalidCredentials));
+            return Err(match &address {
+                Some(a) => self.sign_in_failed(a, None).await,
+                None => AppError::new(Code::InvalidCredentials),
+            });
         };
         if !password::verify(pw, user.password_hash.clone()).await? {
-            return Err(AppError::new(Code::InvalidCredentials));
+            return Err(self.sign_in_failed(&user.email, Some(&user)).await);
         }
+        self.store.clear_sign_in_failures(&user.email).await?;
+        let user = self.with_expired_lock_lifted(user).await?;
         match UserStatus::parse(&user.status) {
             Some(UserStatus::Closed) => return Err(AppError::new(Code::AccountClosed)),
             Some(UserStatus::Frozen) => return Err(AppError::new(Code::AccountFrozen)),
@@ -95,6 +107,7 @@ impl App {
             .user_by_id(&session.user_id)
             .await?
             .ok_or_else(|| AppError::new(Code::AuthenticationRequired))?;
+        let user = self.with_expired_lock_lifted(user).await?;
         if user.status == UserStatus::Closed.as_str() {
             return Err(AppError::new(Code::AccountClosed));
         }

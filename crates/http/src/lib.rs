@@ -52,6 +52,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::create::create_user))
         .routes(routes!(users::verify_email::verify_email))
+        .routes(routes!(users::unlock::unlock))
         .routes(routes!(password_resets::create::create_password_reset))
         .routes(routes!(password_resets::confirm::confirm_password_reset))
         .routes(routes!(sessions::create::create_session))

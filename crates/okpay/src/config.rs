@@ -50,6 +50,12 @@ pub struct Config {
     pub email_verification_ttl: String,
     /// How long an emailed password-reset link works (`30m`).
     pub password_reset_ttl: String,
+    /// Failed sign-ins of one address within `lockout_window` that lock it.
+    pub lockout_max_failures: i64,
+    /// The window failed sign-ins are counted in.
+    pub lockout_window: String,
+    /// How long a lock lasts.
+    pub lockout_duration: String,
 }
 
 impl Default for Config {
@@ -74,6 +80,9 @@ impl Default for Config {
             mail_retry_delay: "30s".into(),
             email_verification_ttl: "24h".into(),
             password_reset_ttl: "30m".into(),
+            lockout_max_failures: 5,
+            lockout_window: "15m".into(),
+            lockout_duration: "15m".into(),
         }
     }
 }
@@ -103,6 +112,9 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("mail_retry_delay", "Wait after the first failed delivery; doubled after each further one, at most 1 h."),
     ("email_verification_ttl", "How long the emailed email-verification link works (e.g. 24h, 90m)."),
     ("password_reset_ttl", "How long the emailed password-reset link works (e.g. 30m)."),
+    ("lockout_max_failures", "Failed sign-ins of one email address (registered or not) that lock it."),
+    ("lockout_window", "The window those failures are counted in, from the first one (e.g. 15m)."),
+    ("lockout_duration", "How long a lock lasts; the emailed unlock link or a password reset lifts it sooner."),
 ];
 
 impl Config {
@@ -147,6 +159,11 @@ impl Config {
         self.mail_retry_delay()?;
         self.ttl_us(&self.email_verification_ttl, "email_verification_ttl")?;
         self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
+        self.ttl_us(&self.lockout_window, "lockout_window")?;
+        self.ttl_us(&self.lockout_duration, "lockout_duration")?;
+        if self.lockout_max_failures < 1 {
+            bail!("lockout_max_failures must be at least 1");
+        }
         if self.mail_max_attempts < 1 {
             bail!("mail_max_attempts must be at least 1");
         }

@@ -65,6 +65,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         session_lifetime_us: config.session_lifetime_secs.saturating_mul(1_000_000),
         email_verification_ttl_us: config.ttl_us(&config.email_verification_ttl, "email_verification_ttl")?,
         password_reset_ttl_us: config.ttl_us(&config.password_reset_ttl, "password_reset_ttl")?,
+        lockout_max_failures: config.lockout_max_failures,
+        lockout_window_us: config.ttl_us(&config.lockout_window, "lockout_window")?,
+        lockout_duration_us: config.ttl_us(&config.lockout_duration, "lockout_duration")?,
     };
     let app = App::new(stores.app.clone(), ledger, app_config);
     let outbox_dir = config.data_dir().join("outbox");

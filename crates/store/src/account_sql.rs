@@ -28,6 +28,13 @@ pub(crate) const SET_PASSWORD: &str =
     concat!("UPDATE users SET password_hash = $2, status = ", unlocked_status!(), " WHERE id = $1");
 /// Lifts a temporary lock.
 pub(crate) const UNLOCK: &str = concat!("UPDATE users SET status = ", unlocked_status!(), " WHERE id = $1");
+/// Lifts a lock whose address is no longer locked at `$2`.
+pub(crate) const LIFT_EXPIRED_LOCK: &str = concat!(
+    "UPDATE users SET status = ",
+    unlocked_status!(),
+    " WHERE id = $1 AND status = 'locked' AND NOT EXISTS (SELECT 1 FROM sign_in_throttle t ",
+    "WHERE t.email = users.email AND t.locked_until_us > $2)"
+);
 /// Ends every session of a user.
 pub(crate) const REVOKE_ALL_SESSIONS: &str = "UPDATE sessions SET revoked = $2 WHERE user_id = $1 AND NOT revoked";
 

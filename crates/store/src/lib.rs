@@ -22,6 +22,7 @@ mod rows;
 mod snapshot;
 mod sqlite;
 pub mod testing;
+mod throttle_sql;
 
 use std::sync::Arc;
 

@@ -10,10 +10,11 @@ use crate::account_sql::{self as q, TokenTuple};
 use crate::error::app_error;
 use crate::outbox_rows;
 use crate::records::{self, UserTuple, user_columns};
+use crate::throttle_sql;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 
-async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<(), StorageError> {
+pub(super) async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<(), StorageError> {
     sqlx::query(q::INSERT_TOKEN)
         .bind(&t.token_hash)
         .bind(&t.purpose)
@@ -26,7 +27,7 @@ async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<(), StorageEr
     Ok(())
 }
 
-async fn insert_mail(tx: &mut Tx<'_>, m: &OutboxMail) -> Result<(), StorageError> {
+pub(super) async fn insert_mail(tx: &mut Tx<'_>, m: &OutboxMail) -> Result<(), StorageError> {
     sqlx::query(outbox_rows::INSERT)
         .bind(&m.id)
         .bind(&m.to)
@@ -126,6 +127,7 @@ impl AccountStore for PgStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(app_error)?;
+                exec(&mut tx, throttle_sql::CLEAR_FOR_USER, &user_id).await?;
                 sqlx::query(q::REVOKE_ALL_SESSIONS)
                     .bind(&user_id)
                     .bind(true)
@@ -133,7 +135,10 @@ impl AccountStore for PgStore {
                     .await
                     .map_err(app_error)?;
             }
-            Redemption::Unlock => exec(&mut tx, q::UNLOCK, &user_id).await?,
+            Redemption::Unlock => {
+                exec(&mut tx, q::UNLOCK, &user_id).await?;
+                exec(&mut tx, throttle_sql::CLEAR_FOR_USER, &user_id).await?;
+            }
         }
         if let Some(m) = mail {
             insert_mail(&mut tx, m).await?;

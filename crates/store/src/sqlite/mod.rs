@@ -15,6 +15,7 @@ mod ledger;
 mod outbox;
 mod payment_methods;
 mod sessions;
+mod throttle;
 mod users;
 mod verify;
 

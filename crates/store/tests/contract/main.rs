@@ -10,4 +10,5 @@ mod ledger;
 mod open;
 mod outbox;
 mod props;
+mod throttle;
 mod writer;
