@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod balances;
 pub mod caller;
 pub mod deposits;
+pub mod devices;
 pub mod email_verification;
 pub mod error;
 pub mod history;

@@ -143,6 +143,11 @@ pub trait SessionStore: Send + Sync {
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError>;
     /// Records activity.
     async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
+    /// The user's sessions that are not revoked and not past `expires_at_us` at `now_us`,
+    /// most recently active first, at most `limit`.
+    async fn live_sessions(&self, user_id: &str, now_us: i64, limit: u32) -> Result<Vec<SessionRecord>, StorageError>;
+    /// Revokes the user's session `id`; `false` if it is not theirs or already revoked.
+    async fn revoke_session(&self, user_id: &str, id: &str) -> Result<bool, StorageError>;
 }
 
 /// Payment methods.

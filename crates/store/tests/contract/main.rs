@@ -6,6 +6,7 @@ mod accounts;
 mod app;
 mod common;
 mod corruption;
+mod devices;
 mod ledger;
 mod open;
 mod outbox;
