@@ -107,11 +107,15 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                      {lock_minutes} minutes to keep it safe."
                     )
                 },
-                pick(zh, "If it was you, unlock your account here:", "如果是您本人操作，可以点击下面的链接解锁："),
+                pick(
+                    zh,
+                    "If it was you, you can unlock it now instead of waiting, or simply try again later.",
+                    "如果是您本人操作，可以立即解锁，无需等待；也可以稍后再试。",
+                ),
             ],
             action: Some((pick(zh, "Unlock my account", "解锁账户"), link.clone())),
             after: vec![if zh {
-                format!("如果不是您本人操作，说明有人可能知道了您的邮箱，建议您重置密码：{reset_url}")
+                format!("如果不是您本人操作，可能有人在尝试猜测您的密码，建议您重置密码：{reset_url}")
             } else {
                 format!("If it wasn't you, someone may be guessing your password; consider resetting it: {reset_url}")
             }],

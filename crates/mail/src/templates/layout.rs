@@ -19,9 +19,9 @@ pub struct Content {
 impl Content {
     /// Fills the layout for a recipient called `name`.
     pub fn render(self, locale: Locale, name: &str) -> Rendered {
-        let (greeting, signature) = match locale {
-            Locale::En => (format!("Hello {name},"), "The OKPay team"),
-            Locale::Zh => (format!("{name}，您好："), "OKPay 团队"),
+        let (greeting, signature, colon) = match locale {
+            Locale::En => (format!("Hello {name},"), "The OKPay team", ":"),
+            Locale::Zh => (format!("{name}，您好："), "OKPay 团队", "："),
         };
         let mut text = format!("{greeting}\n\n");
         let mut html = format!(
@@ -35,7 +35,7 @@ impl Content {
             html.push_str(&format!("<p>{}</p>", escape(p)));
         }
         if let Some((label, url)) = &self.action {
-            text.push_str(&format!("{label}:\n{url}\n\n"));
+            text.push_str(&format!("{label}{colon}\n{url}\n\n"));
             html.push_str(&format!(
                 "<p><a href=\"{u}\" style=\"display:inline-block;padding:10px 18px;background:#1a56db;\
                  color:#fff;text-decoration:none;border-radius:4px\">{l}</a></p><p style=\"font-size:small\">{u}</p>",
