@@ -17,8 +17,23 @@ impl App {
     /// Mails a reset link if `email` belongs to an account that is not closed. Answers the
     /// same either way; returns the normalised email.
     pub async fn request_password_reset(&self, email: &str) -> Result<String, AppError> {
-        let email = Email::parse(email).map_err(|e| AppError::invalid(e, "email"))?;
-        let user = self.store.user_by_email(email.as_str()).await?;
+        let email = Email::parse(email).map_err(|e| AppError::invalid(e, "email"))?.as_str().to_owned();
+        // Neither the body nor the timing of the answer may depend on whether the account
+        // exists, so the lookup and the writes happen after it is sent. A failure is logged;
+        // the user simply asks again.
+        let app = self.clone();
+        let address = email.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.mail_reset_link(&address).await {
+                tracing::error!(error = %e, "could not queue a password-reset mail");
+            }
+        });
+        Ok(email)
+    }
+
+    /// Issues a reset token and queues its mail if `email` belongs to an open account.
+    async fn mail_reset_link(&self, email: &str) -> Result<(), AppError> {
+        let user = self.store.user_by_email(email).await?;
         if let Some(user) = user.filter(|u| u.status != UserStatus::Closed.as_str()) {
             let ttl = self.config.password_reset_ttl_us;
             let (secret, token) = tokens::issue(TokenPurpose::PasswordReset, &user.id, ttl);
@@ -29,7 +44,7 @@ impl App {
             self.store.issue_token(&token, &compose(&user.email, &user.locale, &user.name, &template)).await?;
             self.mail_queued();
         }
-        Ok(email.as_str().to_owned())
+        Ok(())
     }
 
     /// Sets a new password with a reset token; returns the updated user.
