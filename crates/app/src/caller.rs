@@ -34,9 +34,13 @@ impl Caller {
         }
     }
 
-    /// Refuses callers whose account may not move money.
+    /// Refuses callers whose account may not move money: not in good standing, or (API.md §2)
+    /// email not yet verified.
     pub fn ensure_can_move_money(&self) -> Result<(), AppError> {
         match UserStatus::parse(&self.user.status) {
+            Some(UserStatus::Active | UserStatus::PendingVerification) if !self.user.email_verified => {
+                Err(AppError::new(Code::EmailNotVerified))
+            }
             Some(UserStatus::Active | UserStatus::PendingVerification) => Ok(()),
             Some(UserStatus::Frozen) => Err(AppError::new(Code::AccountFrozen)),
             Some(UserStatus::Locked) => Err(AppError::new(Code::AccountLocked)),

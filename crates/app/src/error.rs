@@ -67,6 +67,8 @@ codes! {
     OtpInvalid => "otp_invalid",
     TotpAlreadyEnabled => "totp_already_enabled",
     TotpNotEnabled => "totp_not_enabled",
+    TokenInvalid => "token_invalid",
+    TokenExpired => "token_expired",
     ResourceMissing => "resource_missing",
     RouteNotFound => "route_not_found",
     MethodNotAllowed => "method_not_allowed",

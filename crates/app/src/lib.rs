@@ -10,14 +10,21 @@ pub mod audit;
 pub mod balances;
 pub mod caller;
 pub mod deposits;
+pub mod devices;
+pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod idempotency;
+pub mod lockout;
+pub mod mail_worker;
+pub mod outbox;
 pub mod password;
+pub mod password_reset;
 pub mod payment_methods;
 pub mod ports;
 pub mod rail;
 pub mod sessions;
+pub mod tokens;
 pub mod transfers;
 pub mod two_factor;
 pub mod users;
@@ -38,6 +45,16 @@ pub struct AppConfig {
     pub session_idle_timeout_us: i64,
     /// A session ends this long after sign-in, whatever its activity.
     pub session_lifetime_us: i64,
+    /// How long an emailed verification link works.
+    pub email_verification_ttl_us: i64,
+    /// How long an emailed password-reset link works.
+    pub password_reset_ttl_us: i64,
+    /// Failed sign-ins of one address, within the window, that lock it.
+    pub lockout_max_failures: i64,
+    /// The window failed sign-ins are counted in (from the first failure).
+    pub lockout_window_us: i64,
+    /// How long a lock lasts (and its unlock link works).
+    pub lockout_duration_us: i64,
 }
 
 impl Default for AppConfig {
@@ -46,6 +63,11 @@ impl Default for AppConfig {
             public_url: "http://127.0.0.1:8080".into(),
             session_idle_timeout_us: 30 * 60 * 1_000_000,
             session_lifetime_us: 12 * 3600 * 1_000_000,
+            email_verification_ttl_us: 24 * 3600 * 1_000_000,
+            password_reset_ttl_us: 30 * 60 * 1_000_000,
+            lockout_max_failures: 5,
+            lockout_window_us: 15 * 60 * 1_000_000,
+            lockout_duration_us: 15 * 60 * 1_000_000,
         }
     }
 }
@@ -67,6 +89,8 @@ pub struct App {
     pub responses: idempotency::writer::ResponseWriter,
     /// Settings.
     pub config: Arc<AppConfig>,
+    /// Wakes this process's mail worker when mail is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -82,6 +106,7 @@ impl App {
             cards: Arc::new(rail::Simulator),
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
+            mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

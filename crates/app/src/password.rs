@@ -31,9 +31,11 @@ pub async fn verify(password: String, phc: String) -> Result<bool, AppError> {
 }
 
 /// A valid hash of a random password: verified against when the email is unknown, so that a
-/// sign-in takes as long whether or not the account exists.
+/// sign-in takes as long whether or not the account exists. Computed once per process (hashing
+/// on every unknown-email sign-in would make those take twice as long as real ones).
 pub async fn dummy_hash() -> Result<String, AppError> {
-    hash(okpay_domain::ids::random_token(16)).await
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY.get_or_try_init(|| hash(okpay_domain::ids::random_token(16))).await.cloned()
 }
 
 #[cfg(test)]

@@ -4,8 +4,15 @@
 //! Every method is a single statement or a single short transaction; anything that moves money
 //! goes through the ledger writer instead.
 
+mod accounts;
+
 use async_trait::async_trait;
 use okpay_ledger::{StatementLine, StorageError};
+
+pub use accounts::{
+    AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
+    SignInThrottleStore, TokenPurpose,
+};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +161,11 @@ pub trait SessionStore: Send + Sync {
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError>;
     /// Records activity.
     async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
+    /// The user's sessions that are not revoked and not past `expires_at_us` at `now_us`,
+    /// most recently active first, at most `limit`.
+    async fn live_sessions(&self, user_id: &str, now_us: i64, limit: u32) -> Result<Vec<SessionRecord>, StorageError>;
+    /// Revokes the user's session `id`; `false` if it is not theirs or already revoked.
+    async fn revoke_session(&self, user_id: &str, id: &str) -> Result<bool, StorageError>;
 }
 
 /// Payment methods.
@@ -275,14 +287,27 @@ pub trait AuditStore: Send + Sync {
     /// Appends an event.
     async fn record_audit(&self, e: &AuditRecord) -> Result<(), StorageError>;
     /// Events about `subject`, newest first, older than `before_id` if given.
-    async fn audit_of(&self, subject: &str, before_id: Option<i64>, limit: u32)
-    -> Result<Vec<AuditRecord>, StorageError>;
+    async fn audit_of(
+        &self,
+        subject: &str,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StorageError>;
 }
 
 /// Everything the application needs from storage, as one object.
 #[async_trait]
 pub trait AppStore:
-    UserStore + SessionStore + PaymentMethodStore + HistoryStore + IdempotencyStore + TwoFactorStore + AuditStore
+    UserStore
+    + SessionStore
+    + PaymentMethodStore
+    + HistoryStore
+    + IdempotencyStore
+    + MailOutboxStore
+    + AccountStore
+    + SignInThrottleStore
+    + TwoFactorStore
+    + AuditStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

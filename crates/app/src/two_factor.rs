@@ -9,6 +9,7 @@ use okpay_domain::ids::token_hash;
 use okpay_domain::time::now_us;
 use okpay_domain::totp::{self, TotpSecret};
 
+use crate::audit::Event;
 use crate::error::{AppError, Code};
 use crate::ports::UserRecord;
 use crate::{App, Caller};
@@ -58,6 +59,7 @@ impl App {
             // A concurrent begin replaced the secret, or a concurrent confirm won.
             return Err(AppError::new(Code::OtpInvalid).param("code"));
         }
+        self.audit(Event::by(caller, "totp_enabled")).await?;
         Ok(codes)
     }
 
@@ -68,9 +70,12 @@ impl App {
             _ => return Err(AppError::new(Code::TotpNotEnabled)),
         }
         if !self.accept_second_factor(&caller.user, code).await? {
+            self.audit(Event { success: false, reason: Some("otp_invalid"), ..Event::by(caller, "totp_disabled") })
+                .await?;
             return Err(AppError::new(Code::OtpInvalid).param("code"));
         }
         self.store.delete_totp(caller.id()).await?;
+        self.audit(Event::by(caller, "totp_disabled")).await?;
         Ok(())
     }
 

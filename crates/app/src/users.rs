@@ -1,12 +1,18 @@
-//! Registration (the minimal slice: the full identity work adds verification mail).
+//! Registration (API.md §2): the answer is the same whether or not the address is registered.
+//!
+//! A new address gets an account in `pending_verification` and a verification link; a
+//! registered one gets a "you already have an account" mail instead. Both paths hash the
+//! password and write to the database, so neither the body nor the timing tells them apart.
 
 use okpay_domain::ids::IdKind;
 use okpay_domain::user::parse_name;
 use okpay_domain::{AccountType, Email, UserStatus, password as policy};
+use okpay_mail::Template;
 
 use crate::error::AppError;
-use crate::ports::UserRecord;
-use crate::{App, password};
+use crate::outbox::compose;
+use crate::ports::{TokenPurpose, UserRecord};
+use crate::{App, password, tokens};
 
 /// A sign-up request as received.
 #[derive(Debug, Clone)]
@@ -59,9 +65,42 @@ impl App {
             kyc_level: 0,
             created_at_us: okpay_domain::time::now_us(),
         };
-        // `false` means the address is taken: same answer (the identity work emails the owner).
-        let _created = self.store.insert_user(&user).await?;
+        let ttl = self.config.email_verification_ttl_us;
+        let (secret, token) = tokens::issue(TokenPurpose::VerifyEmail, &user.id, ttl);
+        let verify = Template::VerifyEmail {
+            link: self.token_link("/verify-email", &secret),
+            valid_hours: (ttl / 3_600_000_000).max(1),
+        };
+        let mail = compose(&user.email, &user.locale, &user.name, &verify);
+        if self.store.create_user(&user, &token, &mail).await? {
+            self.mail_queued();
+        } else {
+            self.tell_owner_already_registered(&user.email).await?;
+        }
         Ok(user.email)
+    }
+
+    /// Mails the owner of a registered address, in their language, that they already have an
+    /// account (someone, maybe they, tried to sign up again).
+    async fn tell_owner_already_registered(&self, email: &str) -> Result<(), AppError> {
+        let Some(owner) = self.store.user_by_email(email).await? else { return Ok(()) };
+        // Not verified yet: include a fresh link, or an expired one would leave no way in.
+        let token = (!owner.email_verified)
+            .then(|| tokens::issue(TokenPurpose::VerifyEmail, &owner.id, self.config.email_verification_ttl_us));
+        let already = Template::AlreadyRegistered {
+            sign_in_url: self.link("/sign-in"),
+            reset_url: self.link("/forgot-password"),
+            verify_link: token.as_ref().map(|(secret, _)| self.token_link("/verify-email", secret)),
+        };
+        let mail = compose(&owner.email, &owner.locale, &owner.name, &already);
+        match token {
+            Some((_, record)) => {
+                self.store.issue_token(&record, &mail).await?;
+                self.mail_queued();
+                Ok(())
+            }
+            None => self.queue_mail(&mail).await,
+        }
     }
 }
 

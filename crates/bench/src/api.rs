@@ -1,5 +1,8 @@
 //! The few OKPay API calls the HTTP benchmark makes, over one keep-alive connection pool.
 
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
 use anyhow::{Context, bail};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -14,7 +17,12 @@ const APPROVED_CARD: &str = "4242424242424242";
 pub struct Api {
     base: String,
     client: reqwest::Client,
+    /// The server's `.eml` outbox (it runs without SMTP), where verification links arrive.
+    outbox: Option<PathBuf>,
 }
+
+/// How long a verification mail may take to appear in the outbox.
+const MAIL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A signed-in user.
 #[derive(Debug, Clone)]
@@ -43,7 +51,13 @@ impl Api {
             .tcp_nodelay(true)
             .build()
             .context("building the HTTP client")?;
-        Ok(Api { base, client })
+        Ok(Api { base, client, outbox: None })
+    }
+
+    /// Reads verification mail from the server's `.eml` outbox directory.
+    pub fn with_outbox(mut self, dir: PathBuf) -> Api {
+        self.outbox = Some(dir);
+        self
     }
 
     /// Whether `GET /healthz` answers 2xx.
@@ -58,11 +72,14 @@ impl Api {
         Ok(res.text().await?)
     }
 
-    /// Registers and signs in a new user with email `name@bench.example`.
+    /// Registers a new user with email `name@bench.example`, verifies the address with the
+    /// token of the mailed link (only verified users may move money) and signs in.
     pub async fn user(&self, name: &str) -> anyhow::Result<User> {
         let email = format!("{name}@bench.example");
         let body = json!({"email": email, "password": PASSWORD, "name": "Bench User", "account_type": "personal"});
         self.expect("/v1/users", None, None, &body, StatusCode::ACCEPTED).await?;
+        let token = self.mailed_verification_token(&email).await?;
+        self.expect("/v1/users/verify-email", None, None, &json!({"token": token}), StatusCode::OK).await?;
         let session = json!({"email": email, "password": PASSWORD});
         let signed_in = self.expect("/v1/sessions", None, None, &session, StatusCode::CREATED).await?;
         let token = signed_in["token"].as_str().context("sign-in answer has no token")?.to_owned();
@@ -92,6 +109,21 @@ impl Api {
         Ok(Answer { status, unexpected_body })
     }
 
+    /// Waits for the `.eml` verification mail to `email` and returns the token of its link.
+    async fn mailed_verification_token(&self, email: &str) -> anyhow::Result<String> {
+        let dir = self.outbox.as_ref().context("no outbox directory to read verification mail from")?;
+        let deadline = Instant::now() + MAIL_TIMEOUT;
+        loop {
+            if let Some(token) = find_token(dir, email) {
+                return Ok(token);
+            }
+            if Instant::now() > deadline {
+                bail!("no verification mail to {email} in {} after {:?}", dir.display(), MAIL_TIMEOUT);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn post(&self, path: &str, token: Option<&str>, key: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
         let mut req = self.client.post(format!("{}{path}", self.base)).json(body);
         if let Some(t) = token {
@@ -119,4 +151,24 @@ impl Api {
         }
         serde_json::from_str(&text).with_context(|| format!("POST {path} answered invalid JSON"))
     }
+}
+
+/// The `/verify-email?token=` token in a mail to `email` among the `.eml` files of `dir`.
+fn find_token(dir: &Path, email: &str) -> Option<String> {
+    const MARKER: &str = "/verify-email?token=";
+    let entries = std::fs::read_dir(dir).ok()?;
+    for entry in entries.filter_map(Result::ok) {
+        if entry.path().extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let Ok(raw) = std::fs::read(entry.path()) else { continue };
+        let Some(mail) = mail_parser::MessageParser::default().parse(&raw) else { continue };
+        let to_them = mail.to().is_some_and(|to| to.iter().any(|a| a.address().is_some_and(|x| x == email)));
+        let text = mail.body_text(0).unwrap_or_default();
+        if let Some(start) = text.find(MARKER).filter(|_| to_them).map(|i| i + MARKER.len()) {
+            let token: String = text[start..].chars().take_while(char::is_ascii_alphanumeric).collect();
+            return Some(token);
+        }
+    }
+    None
 }

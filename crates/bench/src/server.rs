@@ -52,6 +52,8 @@ impl OkpayServer {
         let child = Command::new(bin)
             .arg("serve")
             .current_dir(cwd.path())
+            .env("OKPAY_DATA_DIR", cwd.path())
+            .env_remove("OKPAY_SMTP_URL")
             .env("OKPAY_DATABASE_URL", database_url)
             .env("OKPAY_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKPAY_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
@@ -64,8 +66,9 @@ impl OkpayServer {
             .spawn()
             .with_context(|| format!("starting {} serve", bin.display()))?;
         let pid = child.id().context("the server exited at once")?;
+        let outbox = cwd.path().join("outbox");
         let mut server = OkpayServer { child, pid, _cwd: cwd };
-        let api = Api::new(format!("http://127.0.0.1:{port}"), pool)?;
+        let api = Api::new(format!("http://127.0.0.1:{port}"), pool)?.with_outbox(outbox);
         let deadline = Instant::now() + START_TIMEOUT;
         while !api.healthy().await {
             if let Some(status) = server.child.try_wait()? {

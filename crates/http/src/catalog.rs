@@ -551,6 +551,36 @@ pub fn entry(code: Code) -> Entry {
                 "请先在“安全设置 → 两步验证”中开始设置，再用验证码确认。",
             ),
         ),
+        Code::TokenInvalid => (
+            400,
+            InvalidRequest,
+            t(
+                "Link not valid",
+                "This link doesn't work: it was already used, replaced by a newer one, or copied incompletely.",
+                "Open the most recent email we sent you and use its link, or ask for a new one (for example with \
+                \"Forgot password\").",
+            ),
+            t(
+                "链接无效",
+                "该链接无法使用：可能已被使用过、已被更新的链接取代，或复制不完整。",
+                "请打开我们最近发给您的邮件并使用其中的链接，或重新申请一个新链接（例如通过“忘记密码”）。",
+            ),
+        ),
+        Code::TokenExpired => (
+            400,
+            InvalidRequest,
+            t(
+                "Link expired",
+                "This link has expired. For your security, emailed links only work for a limited time.",
+                "Ask for a new link: sign up again with the same address for a new verification email, or use \
+                \"Forgot password\" for a new reset link.",
+            ),
+            t(
+                "链接已过期",
+                "该链接已过期。为保障安全，邮件中的链接只在有限时间内有效。",
+                "请重新获取链接：用同一邮箱再次注册可收到新的验证邮件，或通过“忘记密码”获取新的重置链接。",
+            ),
+        ),
         Code::ResourceMissing => (
             404,
             InvalidRequest,
@@ -841,6 +871,8 @@ mod tests {
             (Code::EmailNotVerified, 403, "permission_error"),
             (Code::OtpRequired, 401, "authentication_error"),
             (Code::OtpInvalid, 400, "invalid_request_error"),
+            (Code::TokenInvalid, 400, "invalid_request_error"),
+            (Code::TokenExpired, 400, "invalid_request_error"),
             (Code::CardDeclined, 402, "card_error"),
             (Code::IncorrectCvc, 402, "card_error"),
             (Code::ExpiredCard, 402, "card_error"),

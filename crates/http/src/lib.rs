@@ -35,7 +35,9 @@ use utoipa_axum::routes;
 
 pub use state::AppState;
 
-use routes::{balances, deposits, me, payment_methods, sessions, system, transactions, transfers, users};
+use routes::{
+    balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(info(title = "OKPay API", version = "1", description = "The public HTTP contract of OKPay (API.md)."))]
@@ -49,7 +51,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::create::create_user))
-        .routes(routes!(sessions::create::create_session))
+        .routes(routes!(users::verify_email::verify_email))
+        .routes(routes!(users::unlock::unlock))
+        .routes(routes!(password_resets::create::create_password_reset))
+        .routes(routes!(password_resets::confirm::confirm_password_reset))
+        .routes(routes!(sessions::create::create_session, sessions::list::list_sessions))
+        .routes(routes!(sessions::delete_current::delete_current_session))
+        .routes(routes!(sessions::delete::delete_session))
         .routes(routes!(me::get::get_me))
         .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
         .routes(routes!(me::totp_confirm::confirm_totp))

@@ -2,7 +2,7 @@
 //! `OKPAY_*` environment variables (API.md §7). Every option is documented in [`OPTIONS`],
 //! which `okpay config example` prints.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -38,6 +38,24 @@ pub struct Config {
     pub session_idle_timeout_secs: i64,
     /// Seconds after sign-in when a session ends regardless.
     pub session_lifetime_secs: i64,
+    /// Directory of OKPay's own files (`outbox/`); unset: the SQLite file's directory, or `okpay-data`.
+    pub data_dir: Option<String>,
+    /// Sender of every mail.
+    pub mail_from: String,
+    /// Delivery attempts before a mail is marked failed.
+    pub mail_max_attempts: i64,
+    /// Wait after the first failed delivery, doubled after each further one (at most 1 h).
+    pub mail_retry_delay: String,
+    /// How long an emailed verification link works (`24h`).
+    pub email_verification_ttl: String,
+    /// How long an emailed password-reset link works (`30m`).
+    pub password_reset_ttl: String,
+    /// Failed sign-ins of one address within `lockout_window` that lock it.
+    pub lockout_max_failures: i64,
+    /// The window failed sign-ins are counted in.
+    pub lockout_window: String,
+    /// How long a lock lasts.
+    pub lockout_duration: String,
 }
 
 impl Default for Config {
@@ -56,6 +74,15 @@ impl Default for Config {
             log_format: "text".into(),
             session_idle_timeout_secs: 30 * 60,
             session_lifetime_secs: 12 * 3600,
+            data_dir: None,
+            mail_from: "OKPay <no-reply@okpay.local>".into(),
+            mail_max_attempts: 8,
+            mail_retry_delay: "30s".into(),
+            email_verification_ttl: "24h".into(),
+            password_reset_ttl: "30m".into(),
+            lockout_max_failures: 5,
+            lockout_window: "15m".into(),
+            lockout_duration: "15m".into(),
         }
     }
 }
@@ -75,6 +102,19 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("log_format", "text or json."),
     ("session_idle_timeout_secs", "A session ends after this many seconds without a request."),
     ("session_lifetime_secs", "A session ends this many seconds after sign-in, whatever its activity."),
+    (
+        "data_dir",
+        "Directory for OKPay's files (outbox/ holds .eml mail when smtp_url is unset). Unset: the SQLite \
+         database's directory, or okpay-data.",
+    ),
+    ("mail_from", "Sender of every mail OKPay sends, e.g. \"OKPay <no-reply@pay.example.com>\"."),
+    ("mail_max_attempts", "Delivery attempts before a mail is marked failed (logged, counted in /metrics)."),
+    ("mail_retry_delay", "Wait after the first failed delivery; doubled after each further one, at most 1 h."),
+    ("email_verification_ttl", "How long the emailed email-verification link works (e.g. 24h, 90m)."),
+    ("password_reset_ttl", "How long the emailed password-reset link works (e.g. 30m)."),
+    ("lockout_max_failures", "Failed sign-ins of one email address (registered or not) that lock it."),
+    ("lockout_window", "The window those failures are counted in, from the first one (e.g. 15m)."),
+    ("lockout_duration", "How long a lock lasts; the emailed unlock link or a password reset lifts it sooner."),
 ];
 
 impl Config {
@@ -116,6 +156,17 @@ impl Config {
             bail!("database_url must start with sqlite:// or postgres://");
         }
         self.bank_settlement_delay()?;
+        self.mail_retry_delay()?;
+        self.ttl_us(&self.email_verification_ttl, "email_verification_ttl")?;
+        self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
+        self.ttl_us(&self.lockout_window, "lockout_window")?;
+        self.ttl_us(&self.lockout_duration, "lockout_duration")?;
+        if self.lockout_max_failures < 1 {
+            bail!("lockout_max_failures must be at least 1");
+        }
+        if self.mail_max_attempts < 1 {
+            bail!("mail_max_attempts must be at least 1");
+        }
         if self.ledger_max_batch == 0 || self.ledger_queue_capacity == 0 || self.max_body_bytes < 1024 {
             bail!("ledger_max_batch and ledger_queue_capacity must be positive; max_body_bytes at least 1024");
         }
@@ -127,6 +178,36 @@ impl Config {
         parse_duration(&self.bank_settlement_delay).with_context(|| {
             format!("bank_settlement_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.bank_settlement_delay)
         })
+    }
+
+    /// `mail_retry_delay` as a duration.
+    pub fn mail_retry_delay(&self) -> anyhow::Result<Duration> {
+        parse_duration(&self.mail_retry_delay)
+            .with_context(|| format!("mail_retry_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.mail_retry_delay))
+    }
+
+    /// A link lifetime option (`24h`, `30m`, `500ms`) in µs; `name` is the option, for errors.
+    pub fn ttl_us(&self, value: &str, name: &str) -> anyhow::Result<i64> {
+        let d = parse_duration(value)
+            .filter(|d| !d.is_zero())
+            .with_context(|| format!("{name}: expected a positive duration such as 24h, 30m or 90s; got {value:?}"))?;
+        Ok(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+    }
+
+    /// The data directory: `data_dir`, else the SQLite database's directory, else `okpay-data`.
+    pub fn data_dir(&self) -> PathBuf {
+        if let Some(dir) = self.data_dir.as_deref().filter(|d| !d.trim().is_empty()) {
+            return PathBuf::from(dir);
+        }
+        let sqlite_file =
+            self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"));
+        match sqlite_file.map(|f| f.split('?').next().unwrap_or(f)).filter(|f| !f.contains(":memory:")) {
+            Some(file) => match Path::new(file).parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+                _ => PathBuf::from("."),
+            },
+            None => PathBuf::from("okpay-data"),
+        }
     }
 
     /// The documented example configuration (TOML).
@@ -154,6 +235,7 @@ fn parse_duration(s: &str) -> Option<Duration> {
         "" | "s" => Some(Duration::from_secs(n)),
         "ms" => Some(Duration::from_millis(n)),
         "m" => Some(Duration::from_secs(n.checked_mul(60)?)),
+        "h" => Some(Duration::from_secs(n.checked_mul(3600)?)),
         _ => None,
     }
 }
@@ -183,6 +265,20 @@ mod tests {
     }
 
     #[test]
+    fn data_dir_follows_the_database() {
+        let c = Config::default();
+        assert_eq!(c.data_dir(), PathBuf::from("okpay-data"));
+        let c = Config { database_url: "sqlite:///var/lib/okpay/main.db?mode=rwc".into(), ..Config::default() };
+        assert_eq!(c.data_dir(), PathBuf::from("/var/lib/okpay"));
+        let c = Config { database_url: "postgres://u@h/db".into(), ..Config::default() };
+        assert_eq!(c.data_dir(), PathBuf::from("okpay-data"));
+        let c = Config { data_dir: Some("/srv/okpay".into()), ..c };
+        assert_eq!(c.data_dir(), PathBuf::from("/srv/okpay"));
+        assert!(Config::load(None, env(&[("OKPAY_MAIL_RETRY_DELAY", "often")])).is_err());
+        assert!(Config::load(None, env(&[("OKPAY_MAIL_MAX_ATTEMPTS", "0")])).is_err());
+    }
+
+    #[test]
     fn bad_values_are_named() {
         let e = Config::load(None, env(&[("OKPAY_RATE_LIMIT", "maybe")])).expect_err("invalid");
         assert!(e.to_string().contains("rate_limit"));
@@ -196,6 +292,7 @@ mod tests {
         assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
         assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("24h"), Some(Duration::from_secs(86_400)));
         let ex = Config::example();
         for (k, _) in OPTIONS {
             assert!(ex.contains(k), "{k} documented");

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use okpay_app::mail_worker::{self, MailWorkerConfig};
 use okpay_app::{App, AppConfig};
 use okpay_http::AppState;
 use okpay_ledger::{Ledger, WriterConfig};
+use okpay_mail::Transport;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -61,8 +63,24 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         session_idle_timeout_us: config.session_idle_timeout_secs.saturating_mul(1_000_000),
         session_lifetime_us: config.session_lifetime_secs.saturating_mul(1_000_000),
+        email_verification_ttl_us: config.ttl_us(&config.email_verification_ttl, "email_verification_ttl")?,
+        password_reset_ttl_us: config.ttl_us(&config.password_reset_ttl, "password_reset_ttl")?,
+        lockout_max_failures: config.lockout_max_failures,
+        lockout_window_us: config.ttl_us(&config.lockout_window, "lockout_window")?,
+        lockout_duration_us: config.ttl_us(&config.lockout_duration, "lockout_duration")?,
     };
     let app = App::new(stores.app.clone(), ledger, app_config);
+    let outbox_dir = config.data_dir().join("outbox");
+    let transport = Transport::from_config(config.smtp_url.as_deref(), &outbox_dir, &config.mail_from)?;
+    let retry_base = config.mail_retry_delay()?;
+    let mail_config = MailWorkerConfig {
+        max_attempts: config.mail_max_attempts,
+        retry_base,
+        // Look for due retries at least as often as the shortest retry delay.
+        poll_interval: MailWorkerConfig::default().poll_interval.min(retry_base),
+        ..MailWorkerConfig::default()
+    };
+    tracing::info!(transport = ?transport, "mail transport");
     let state = AppState {
         app: app.clone(),
         public_url: Arc::from(config.public_url.trim_end_matches('/')),
@@ -72,6 +90,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let router = okpay_http::router(state);
+    let mailer = tokio::spawn(mail_worker::run(app.clone(), transport, mail_config));
     let purge = tokio::spawn(purge_idempotency_keys(app));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -81,6 +100,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .await;
         purge.abort();
         let _ = purge.await;
+        mailer.abort();
+        let _ = mailer.await;
         // The router (and with it every ledger handle) is gone: the writer drains and stops.
         if tokio::time::timeout(Duration::from_secs(30), writer_task).await.is_err() {
             tracing::error!("ledger writer did not drain within 30 s");

@@ -15,7 +15,8 @@ async fn money_moves_through_the_books(backend: TestBackend) {
 
     let me = s.get("/v1/me", Some(&alice)).await;
     assert_eq!(me.body["id"], alice_id.as_str());
-    assert_eq!(me.body["status"], "pending_verification");
+    assert_eq!(me.body["status"], "active", "the helper verified the email through the mailed link");
+    assert_eq!(me.body["email_verified"], true);
 
     s.fund(&alice, 10_000, "usd").await;
     assert_eq!(s.available(&alice, "usd").await, 10_000);

@@ -113,4 +113,48 @@ async fn totp_bad_input(backend: TestBackend) {
     s.stop().await;
 }
 
-on_both_backends!(totp_guards_sign_in, totp_bad_input);
+async fn reset_keeps_two_factor_on(backend: TestBackend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let (token, email, _) = s.user().await;
+    let r = s.post("/v1/me/totp", Some(&token), None, &json!({})).await;
+    let secret = TotpSecret::from_base32(r.body["secret"].as_str().unwrap());
+    let r = s.post("/v1/me/totp/confirm", Some(&token), None, &json!({"code": code(&secret, 0)})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    s.post("/v1/password-resets", None, None, &json!({"email": email})).await;
+    let reset = s.mailed_token(&email, "/reset-password").await;
+    let new_password = "Quartz-Lantern-Meadow-77";
+    let r =
+        s.post("/v1/password-resets/confirm", None, None, &json!({"token": reset, "new_password": new_password})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.get("token").is_none(), "a reset never signs in");
+
+    let r = s.post("/v1/sessions", None, None, &json!({"email": email, "password": new_password})).await;
+    assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "otp_required"), "{}", r.body);
+    let r = s
+        .post("/v1/sessions", None, None, &json!({"email": email, "password": new_password, "otp": code(&secret, 30)}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    s.stop().await;
+}
+
+async fn wrong_codes_lock_the_account(backend: TestBackend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let (token, email, _) = s.user().await;
+    let r = s.post("/v1/me/totp", Some(&token), None, &json!({})).await;
+    let secret = TotpSecret::from_base32(r.body["secret"].as_str().unwrap());
+    s.post("/v1/me/totp/confirm", Some(&token), None, &json!({"code": code(&secret, 0)})).await;
+    let valid: Vec<String> = [-30, 0, 30].iter().map(|o| code(&secret, *o)).collect();
+    let wrong = (0..).map(|n| format!("{n:06}")).find(|c| !valid.contains(c)).unwrap();
+    let mut codes = Vec::new();
+    for _ in 0..5 {
+        codes.push(sign_in(&s, &email, Some(&wrong)).await.code().to_owned());
+    }
+    assert_eq!(codes[..4], ["otp_invalid"; 4], "{codes:?}");
+    assert_eq!(codes[4], "account_locked", "the fifth wrong code locks like a fifth wrong password");
+    let r = sign_in(&s, &email, Some(&code(&secret, 30))).await;
+    assert_eq!(r.code(), "account_locked", "{}", r.body);
+    s.stop().await;
+}
+
+on_both_backends!(totp_guards_sign_in, totp_bad_input, reset_keeps_two_factor_on, wrong_codes_lock_the_account);

@@ -11,15 +11,18 @@
 //! Errors: [`StoreError`] for opening and migrating; [`okpay_ledger::StorageError`] for every
 //! query afterwards (its `retryable` flag drives the ledger writer's retries).
 
+mod account_sql;
 mod checks;
 mod error;
 mod history;
+mod outbox_rows;
 mod postgres;
 mod records;
 mod rows;
 mod snapshot;
 mod sqlite;
 pub mod testing;
+mod throttle_sql;
 
 use std::sync::Arc;
 

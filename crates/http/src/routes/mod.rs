@@ -3,6 +3,7 @@
 pub mod balances;
 pub mod deposits;
 pub mod me;
+pub mod password_resets;
 pub mod payment_methods;
 pub mod sessions;
 pub mod system;

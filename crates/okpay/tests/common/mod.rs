@@ -5,10 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use okpay::Config;
 use okpay::server::{Running, start};
+use okpay_mail::testing::{Inbox, ReceivedMail, SmtpSink};
 use okpay_store::testing::{TestBackend, TestDb};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
+use sqlx::Connection;
 
 /// Generates `sqlite` and `postgres` variants of an async test taking a `TestBackend`.
 #[macro_export]
@@ -50,12 +52,19 @@ pub mod process;
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
+    /// What the server's SMTP server (started by the test) received.
+    pub inbox: Option<Inbox>,
 }
+
+/// How long a test waits for a mail.
+pub const MAIL_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A running server over a fresh database.
 pub struct TestServer {
     pub api: Api,
     pub db: TestDb,
+    /// The server's data directory (`outbox/` when no SMTP server is configured).
+    pub data: tempfile::TempDir,
     running: Option<Running>,
 }
 
@@ -83,12 +92,16 @@ impl TestServer {
 
     /// Starts a server on an existing test database with a tweaked configuration.
     pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let data = tempfile::tempdir().expect("data dir");
+        let sink = SmtpSink::start().expect("SMTP sink");
         let mut config = Config { database_url: db.url.clone(), listen: "127.0.0.1:0".into(), ..Config::default() };
         config.rate_limit = "off".into();
+        config.data_dir = Some(data.path().display().to_string());
+        config.smtp_url = Some(sink.url());
         tweak(&mut config);
         let running = start(config).await.expect("server starts");
-        let api = Api::new(format!("http://{}", running.addr));
-        TestServer { api, db, running: Some(running) }
+        let api = Api::with_inbox(format!("http://{}", running.addr), sink.inbox);
+        TestServer { api, db, data, running: Some(running) }
     }
 
     pub async fn stop(mut self) -> TestDb {
@@ -106,7 +119,60 @@ impl TestServer {
 
 impl Api {
     pub fn new(base: String) -> Api {
-        Api { base, client: reqwest::Client::new() }
+        Api { base, client: reqwest::Client::new(), inbox: None }
+    }
+
+    pub fn with_inbox(base: String, inbox: Inbox) -> Api {
+        Api { base, client: reqwest::Client::new(), inbox: Some(inbox) }
+    }
+
+    /// Waits for the latest mail to `to` whose text links to `path` (e.g. `/verify-email`).
+    pub async fn mail_with_link(&self, to: &str, path: &str) -> ReceivedMail {
+        let inbox = self.inbox.as_ref().expect("this server has a test SMTP server");
+        let marker = format!("{path}?token=");
+        inbox.wait_for(to, MAIL_WAIT, |m| m.text.contains(&marker)).await.unwrap_or_else(|| {
+            panic!(
+                "no mail to {to} with a {path} link; got {:?}",
+                inbox.to(to).iter().map(|m| &m.subject).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    /// The token of the latest `path` link mailed to `to`.
+    pub async fn mailed_token(&self, to: &str, path: &str) -> String {
+        self.mail_with_link(to, path).await.token(path).expect("token in the link")
+    }
+
+    /// Registers a new user without verifying the email; returns (email, register response).
+    pub async fn register(&self) -> (String, Resp) {
+        let email = format!("user-{}@example.com", unique());
+        let body = json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"});
+        let r = self.post("/v1/users", None, None, &body).await;
+        (email, r)
+    }
+
+    /// Signs in; returns (token, user id).
+    pub async fn sign_in(&self, email: &str) -> (String, String) {
+        let r = self.post("/v1/sessions", None, None, &json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let token = r.body["token"].as_str().expect("token").to_owned();
+        let id = r.body["user"]["id"].as_str().expect("id").to_owned();
+        (token, id)
+    }
+
+    /// Registers and signs in a user whose email is not verified; returns (token, email, user id).
+    pub async fn unverified_user(&self) -> (String, String, String) {
+        let (email, r) = self.register().await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let (token, id) = self.sign_in(&email).await;
+        (token, email, id)
+    }
+
+    /// Verifies `email` by following the link of its verification mail.
+    pub async fn verify(&self, email: &str) {
+        let token = self.mailed_token(email, "/verify-email").await;
+        let r = self.post("/v1/users/verify-email", None, None, &json!({"token": token})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
     pub async fn request(
@@ -147,22 +213,13 @@ impl Api {
         self.request(reqwest::Method::POST, path, token, key, Some(body), None).await
     }
 
-    /// Registers and signs in a new user; returns (token, email, user id).
+    /// Registers a new user, verifies the email through the mailed link and signs in;
+    /// returns (token, email, user id).
     pub async fn user(&self) -> (String, String, String) {
-        let email = format!("user-{}@example.com", unique());
-        let r = self
-            .post(
-                "/v1/users",
-                None,
-                None,
-                &json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"}),
-            )
-            .await;
+        let (email, r) = self.register().await;
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
-        let r = self.post("/v1/sessions", None, None, &json!({"email": email, "password": PASSWORD})).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let token = r.body["token"].as_str().expect("token").to_owned();
-        let id = r.body["user"]["id"].as_str().expect("id").to_owned();
+        self.verify(&email).await;
+        let (token, id) = self.sign_in(&email).await;
         (token, email, id)
     }
 
@@ -206,6 +263,18 @@ impl Api {
             .find(|b| b["currency"] == currency)
             .and_then(|b| b["available"].as_i64())
             .unwrap_or(0)
+    }
+}
+
+/// Sets a user's status behind the API's back (staff actions do not exist yet).
+pub async fn set_status(db: &TestDb, email: &str, status: &str) {
+    let sql = "UPDATE users SET status = $1 WHERE email = $2";
+    if db.url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(status).bind(email).execute(&mut c).await.expect("update");
+    } else {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(status).bind(email).execute(&mut c).await.expect("update");
     }
 }
 

@@ -10,6 +10,7 @@ use super::Api;
 pub struct Proc {
     child: Child,
     pub api: Api,
+    _data: tempfile::TempDir,
 }
 
 fn free_port() -> u16 {
@@ -21,8 +22,12 @@ impl Proc {
     /// Starts `okpay serve` on `db_url` and waits until `/healthz` answers.
     pub async fn spawn(db_url: &str) -> Proc {
         let port = free_port();
+        let data = tempfile::tempdir().expect("data dir");
+        let sink = okpay_mail::testing::SmtpSink::start().expect("SMTP sink");
         let child = Command::new(env!("CARGO_BIN_EXE_okpay"))
             .arg("serve")
+            .env("OKPAY_DATA_DIR", data.path())
+            .env("OKPAY_SMTP_URL", sink.url())
             .env("OKPAY_DATABASE_URL", db_url)
             .env("OKPAY_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKPAY_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
@@ -32,7 +37,7 @@ impl Proc {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn okpay");
-        let api = Api::new(format!("http://127.0.0.1:{port}"));
+        let api = Api::with_inbox(format!("http://127.0.0.1:{port}"), sink.inbox);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = api.client.get(format!("{}/healthz", api.base)).send().await
@@ -43,7 +48,7 @@ impl Proc {
             assert!(Instant::now() < deadline, "okpay did not become healthy");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Proc { child, api }
+        Proc { child, api, _data: data }
     }
 
     /// `kill -9`: no shutdown, no flush, nothing.

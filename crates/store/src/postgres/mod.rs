@@ -8,13 +8,16 @@
 //! unique violation, which is retryable: the retry sees the reference and answers `Duplicate`.
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
+mod accounts;
 mod audit;
 mod batch;
 mod history;
 mod idempotency;
 mod ledger;
+mod outbox;
 mod payment_methods;
 mod sessions;
+mod throttle;
 mod two_factor;
 mod users;
 mod verify;

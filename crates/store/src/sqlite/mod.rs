@@ -7,13 +7,16 @@
 //! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
+mod accounts;
 mod audit;
 mod batch;
 mod history;
 mod idempotency;
 mod ledger;
+mod outbox;
 mod payment_methods;
 mod sessions;
+mod throttle;
 mod two_factor;
 mod users;
 mod verify;

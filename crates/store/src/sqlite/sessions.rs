@@ -54,4 +54,31 @@ impl SessionStore for SqliteStore {
             .map_err(app_error)?;
         Ok(())
     }
+
+    async fn live_sessions(&self, user_id: &str, now_us: i64, limit: u32) -> Result<Vec<SessionRecord>, StorageError> {
+        let rows: Vec<SessionTuple> = sqlx::query_as(concat!(
+            "SELECT ",
+            session_columns!(),
+            " FROM sessions WHERE user_id = $1 AND NOT revoked AND expires_at_us > $2 ",
+            "ORDER BY last_seen_us DESC, id DESC LIMIT $3"
+        ))
+        .bind(user_id)
+        .bind(now_us)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(app_error)?;
+        Ok(rows.into_iter().map(records::session).collect())
+    }
+
+    async fn revoke_session(&self, user_id: &str, id: &str) -> Result<bool, StorageError> {
+        let done = sqlx::query("UPDATE sessions SET revoked = $3 WHERE id = $1 AND user_id = $2 AND NOT revoked")
+            .bind(id)
+            .bind(user_id)
+            .bind(true)
+            .execute(&self.pool)
+            .await
+            .map_err(app_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

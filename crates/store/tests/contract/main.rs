@@ -2,11 +2,16 @@
 //! `<test>::postgres`), each on a fresh database. PostgreSQL tests are skipped with a warning
 //! when no server is reachable, except in CI (`CI` set), where that fails the test.
 
+mod accounts;
 mod app;
+mod audit;
 mod common;
 mod corruption;
+mod devices;
 mod ledger;
 mod open;
+mod outbox;
 mod props;
+mod throttle;
 mod two_factor;
 mod writer;

@@ -1,2 +1,5 @@
 //! `/v1/sessions`
 pub mod create;
+pub mod delete;
+pub mod delete_current;
+pub mod list;

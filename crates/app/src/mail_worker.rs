@@ -1,0 +1,147 @@
+//! The background worker that delivers the mail outbox.
+//!
+//! Each round claims the due rows (a claim counts an attempt and leases the row, so several
+//! processes on one PostgreSQL never send the same row twice at once, and a row claimed by a
+//! process that died is tried again once its lease ends), sends them, and records the result:
+//! sent; retry later with exponential backoff; or `failed` after the last attempt, logged at
+//! error level and counted in `/metrics` (`okpay_mail_failed_total`, and the gauge
+//! `okpay_mail_outbox_failed` of rows in that state) so operators see it.
+
+use std::time::Duration;
+
+use okpay_domain::time::now_us;
+use okpay_mail::{Envelope, Rendered, Transport};
+
+use crate::App;
+use crate::error::AppError;
+use crate::ports::OutboxMail;
+
+/// How the worker retries.
+#[derive(Debug, Clone)]
+pub struct MailWorkerConfig {
+    /// Attempts before a row is `failed`.
+    pub max_attempts: i64,
+    /// Wait after the first failed attempt; doubled after each further one.
+    pub retry_base: Duration,
+    /// Longest wait between attempts.
+    pub retry_max: Duration,
+    /// How often to look for due rows when nothing wakes the worker.
+    pub poll_interval: Duration,
+    /// How long a claimed row stays reserved (longer than one delivery can take).
+    pub lease: Duration,
+    /// Most rows claimed per round.
+    pub batch: u32,
+}
+
+impl Default for MailWorkerConfig {
+    fn default() -> Self {
+        MailWorkerConfig {
+            max_attempts: 8,
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            poll_interval: Duration::from_secs(5),
+            lease: Duration::from_secs(120),
+            batch: 20,
+        }
+    }
+}
+
+impl MailWorkerConfig {
+    /// The wait after `attempts` failed attempts: `retry_base × 2^(attempts−1)`, at most `retry_max`.
+    pub fn backoff(&self, attempts: i64) -> Duration {
+        let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+        self.retry_base.saturating_mul(1u32 << doublings).min(self.retry_max)
+    }
+}
+
+/// Delivers the outbox forever (the server aborts the task on shutdown; a row being sent then
+/// is retried after its lease, so mail is delivered at least once).
+pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
+    loop {
+        let claimed = match deliver_due(&app, &transport, &config).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "mail outbox round failed");
+                0
+            }
+        };
+        publish_counts(&app).await;
+        if claimed >= config.batch as usize {
+            continue; // more may be due right now
+        }
+        tokio::select! {
+            () = app.mail_wakeup.notified() => {}
+            () = tokio::time::sleep(config.poll_interval) => {}
+        }
+    }
+}
+
+/// One round: claims the due rows and tries each once. Returns how many were claimed.
+pub async fn deliver_due(app: &App, transport: &Transport, config: &MailWorkerConfig) -> Result<usize, AppError> {
+    let now = now_us();
+    let lease_until = now.saturating_add(micros(config.lease));
+    let mails = app.store.claim_mails(now, lease_until, config.batch).await?;
+    for mail in &mails {
+        deliver_one(app, transport, config, mail).await?;
+    }
+    Ok(mails.len())
+}
+
+async fn deliver_one(
+    app: &App,
+    transport: &Transport,
+    config: &MailWorkerConfig,
+    mail: &OutboxMail,
+) -> Result<(), AppError> {
+    let rendered = Rendered { subject: mail.subject.clone(), text: mail.text.clone(), html: mail.html.clone() };
+    let envelope = Envelope { id: &mail.id, to: &mail.to };
+    match transport.send(&envelope, &rendered).await {
+        Ok(()) => {
+            app.store.mail_sent(&mail.id, now_us()).await?;
+            metrics::counter!("okpay_mail_sent_total").increment(1);
+            tracing::info!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, "mail sent");
+        }
+        Err(e) if e.permanent || mail.attempts >= config.max_attempts => {
+            app.store.mail_failed(&mail.id, &e.message, now_us()).await?;
+            metrics::counter!("okpay_mail_failed_total").increment(1);
+            tracing::error!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, error = %e,
+                "mail could not be delivered; giving up");
+        }
+        Err(e) => {
+            let next = now_us().saturating_add(micros(config.backoff(mail.attempts)));
+            app.store.mail_retry_at(&mail.id, next, &e.message).await?;
+            metrics::counter!("okpay_mail_retries_total").increment(1);
+            tracing::warn!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, error = %e,
+                "mail delivery failed; will retry");
+        }
+    }
+    Ok(())
+}
+
+async fn publish_counts(app: &App) {
+    if let Ok(c) = app.store.mail_counts().await {
+        // Gauges are floats; counts of rows fit exactly.
+        metrics::gauge!("okpay_mail_outbox_pending").set(c.pending as f64);
+        metrics::gauge!("okpay_mail_outbox_failed").set(c.failed as f64);
+    }
+}
+
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let c = MailWorkerConfig { retry_base: Duration::from_secs(30), ..MailWorkerConfig::default() };
+        assert_eq!(c.backoff(1), Duration::from_secs(30));
+        assert_eq!(c.backoff(2), Duration::from_secs(60));
+        assert_eq!(c.backoff(4), Duration::from_secs(240));
+        assert_eq!(c.backoff(20), Duration::from_secs(3600));
+        assert_eq!(c.backoff(i64::MAX), Duration::from_secs(3600));
+        assert_eq!(c.backoff(0), Duration::from_secs(30));
+    }
+}

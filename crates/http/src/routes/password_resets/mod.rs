@@ -1,0 +1,3 @@
+//! `/v1/password-resets`
+pub mod confirm;
+pub mod create;

@@ -1,0 +1,148 @@
+//! Every message OKPay sends, in English and Chinese, as text and HTML.
+//!
+//! A template only says *what* to write (subject, paragraphs, one button); [`layout`] turns
+//! that into a text part and an escaped HTML part, so the two always say the same thing.
+
+mod account;
+mod layout;
+
+pub use layout::Content;
+
+/// The language of a message (the user's saved `locale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Locale {
+    /// `zh`, `zh-CN`, ... → Chinese; anything else → English.
+    pub fn parse(raw: &str) -> Locale {
+        if raw.trim().to_ascii_lowercase().starts_with("zh") { Locale::Zh } else { Locale::En }
+    }
+}
+
+/// A rendered message, ready to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+}
+
+/// Every message OKPay sends. Links are absolute (built on `OKPAY_PUBLIC_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Template {
+    /// After sign-up: confirm the address.
+    VerifyEmail {
+        /// `<public_url>/verify-email?token=T`
+        link: String,
+        /// How long the link works, in hours.
+        valid_hours: i64,
+    },
+    /// Someone tried to sign up with an address that already has an account.
+    AlreadyRegistered {
+        /// Where to sign in.
+        sign_in_url: String,
+        /// Where to ask for a password reset.
+        reset_url: String,
+        /// A fresh verification link, when the address is not verified yet.
+        verify_link: Option<String>,
+    },
+    /// A password reset was asked for.
+    PasswordReset {
+        /// `<public_url>/reset-password?token=T`
+        link: String,
+        /// How long the link works, in minutes.
+        valid_minutes: i64,
+    },
+    /// The password was just changed.
+    PasswordChanged {
+        /// Where to reset it if it was not the owner.
+        reset_url: String,
+    },
+    /// Too many failed sign-ins locked the account.
+    AccountLocked {
+        /// `<public_url>/unlock?token=T`
+        link: String,
+        /// How long the lock lasts, in minutes.
+        lock_minutes: i64,
+        /// Where to reset the password.
+        reset_url: String,
+    },
+}
+
+impl Template {
+    /// A stable name for logs and the outbox (`verify_email`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Template::VerifyEmail { .. } => "verify_email",
+            Template::AlreadyRegistered { .. } => "already_registered",
+            Template::PasswordReset { .. } => "password_reset",
+            Template::PasswordChanged { .. } => "password_changed",
+            Template::AccountLocked { .. } => "account_locked",
+        }
+    }
+
+    /// Renders the message for a recipient called `name`, in `locale`.
+    pub fn render(&self, locale: Locale, name: &str) -> Rendered {
+        account::content(self, locale).render(locale, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Template> {
+        let link = "https://pay.example/verify-email?token=abc".to_owned();
+        vec![
+            Template::VerifyEmail { link: link.clone(), valid_hours: 24 },
+            Template::AlreadyRegistered {
+                sign_in_url: "https://pay.example/sign-in".into(),
+                reset_url: "https://pay.example/forgot-password".into(),
+                verify_link: Some("https://pay.example/verify-email?token=abc".into()),
+            },
+            Template::PasswordReset { link: link.clone(), valid_minutes: 30 },
+            Template::PasswordChanged { reset_url: "https://pay.example/forgot-password".into() },
+            Template::AccountLocked { link, lock_minutes: 15, reset_url: "https://pay.example/forgot-password".into() },
+        ]
+    }
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_template_renders_in_both_languages_with_its_links() {
+        for t in all() {
+            let en = t.render(Locale::En, "Ann <Lee>");
+            let zh = t.render(Locale::Zh, "李安");
+            assert!(!has_cjk(&en.subject) && !has_cjk(&en.text), "{}", t.kind());
+            assert!(has_cjk(&zh.subject) && has_cjk(&zh.text) && has_cjk(&zh.html), "{}", t.kind());
+            assert!(en.text.contains("Ann <Lee>"), "text is not escaped");
+            assert!(en.html.contains("Ann &lt;Lee&gt;") && !en.html.contains("<Lee>"), "html is escaped");
+            assert!(zh.text.contains("李安"));
+            for url in ["https://pay.example/verify-email?token=abc", "https://pay.example/forgot-password"] {
+                let in_text = en.text.contains(url);
+                assert_eq!(in_text, en.html.contains(url), "{} {url}", t.kind());
+                assert_eq!(in_text, zh.text.contains(url), "{} {url}", t.kind());
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_are_distinct_and_locales_parse() {
+        let mut kinds: Vec<_> = all().iter().map(Template::kind).collect();
+        kinds.dedup();
+        assert_eq!(kinds.len(), 5);
+        assert_eq!(Locale::parse("zh-CN"), Locale::Zh);
+        assert_eq!(Locale::parse("en"), Locale::En);
+        assert_eq!(Locale::parse("fr"), Locale::En);
+    }
+}

@@ -1,0 +1,43 @@
+//! The mail outbox's rows, shared by both backends (same columns, same order).
+
+use okpay_app::ports::OutboxMail;
+
+/// Columns returned by a claim, in [`mail`]'s order.
+macro_rules! outbox_columns {
+    () => {
+        "id, to_addr, kind, subject, text_body, html_body, attempts, created_at_us"
+    };
+}
+pub(crate) use outbox_columns;
+
+/// A claimed `mail_outbox` row.
+pub(crate) type OutboxTuple = (String, String, String, String, String, String, i64, i64);
+
+/// Decodes a claimed row.
+pub(crate) fn mail(t: OutboxTuple) -> OutboxMail {
+    let (id, to, kind, subject, text, html, attempts, created_at_us) = t;
+    OutboxMail { id, to, kind, subject, text, html, attempts, created_at_us }
+}
+
+/// `INSERT` of a new pending row (both backends).
+pub(crate) const INSERT: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, html_body, status, \
+     attempts, next_attempt_at_us, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
+/// Marks a row sent and blanks its bodies.
+pub(crate) const SENT: &str = "UPDATE mail_outbox SET status = 'sent', done_at_us = $2, text_body = '', \
+     html_body = '', last_error = NULL WHERE id = $1 AND status = 'pending'";
+/// Schedules a retry.
+pub(crate) const RETRY: &str =
+    "UPDATE mail_outbox SET next_attempt_at_us = $2, last_error = $3 WHERE id = $1 AND status = 'pending'";
+/// Gives up on a row.
+pub(crate) const FAILED: &str =
+    "UPDATE mail_outbox SET status = 'failed', last_error = $2, done_at_us = $3 WHERE id = $1 AND status = 'pending'";
+/// Pending and failed counts.
+pub(crate) const COUNTS: &str = "SELECT COUNT(*) FILTER (WHERE status = 'pending'), \
+     COUNT(*) FILTER (WHERE status = 'failed') FROM mail_outbox";
+/// Longest error text kept per row.
+pub(crate) const MAX_ERROR_CHARS: usize = 500;
+
+/// An error message cut to [`MAX_ERROR_CHARS`].
+pub(crate) fn short(error: &str) -> String {
+    error.chars().take(MAX_ERROR_CHARS).collect()
+}

@@ -1,0 +1,77 @@
+//! The mail outbox: claims lease rows, retries wait, sent rows lose their bodies, failures count.
+
+use okpay_app::ports::{OutboxCounts, OutboxMail};
+use okpay_store::testing::TestBackend;
+
+use crate::common::{Books, TestResult, contract};
+
+contract!(outbox_claims_retries_and_fails, concurrent_claims_are_disjoint);
+
+fn mail(id: &str, at: i64) -> OutboxMail {
+    OutboxMail {
+        id: id.to_owned(),
+        to: "ann@example.com".to_owned(),
+        kind: "verify_email".to_owned(),
+        subject: "Confirm".to_owned(),
+        text: "token=secret".to_owned(),
+        html: "<p>token=secret</p>".to_owned(),
+        attempts: 0,
+        created_at_us: at,
+    }
+}
+
+async fn outbox_claims_retries_and_fails(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    s.enqueue_mail(&mail("mail_a", 100)).await?;
+    s.enqueue_mail(&mail("mail_b", 200)).await?;
+    assert_eq!(s.mail_counts().await?, OutboxCounts { pending: 2, failed: 0 });
+    assert!(s.claim_mails(50, 1_000, 10).await?.is_empty(), "nothing due before it was queued");
+    let claimed = s.claim_mails(150, 1_000, 10).await?;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!((claimed[0].id.as_str(), claimed[0].attempts), ("mail_a", 1));
+    assert_eq!(claimed[0].text, "token=secret");
+    // Leased: not claimable again until the lease ends, even though b is due now.
+    let again = s.claim_mails(300, 1_000, 10).await?;
+    assert_eq!(again.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mail_b"]);
+    assert!(s.claim_mails(999, 2_000, 10).await?.is_empty());
+    // a fails and is retried later; after the lease a crashed claim of b is claimable again.
+    s.mail_retry_at("mail_a", 5_000, "connection refused").await?;
+    let after_lease = s.claim_mails(1_000, 3_000, 10).await?;
+    assert_eq!(after_lease.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("mail_b", 2)]);
+    s.mail_sent("mail_b", 1_100).await?;
+    let retried = s.claim_mails(5_000, 6_000, 10).await?;
+    assert_eq!(retried.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("mail_a", 2)]);
+    s.mail_failed("mail_a", &"x".repeat(2_000), 5_100).await?;
+    assert_eq!(s.mail_counts().await?, OutboxCounts { pending: 0, failed: 1 });
+    assert!(s.claim_mails(i64::MAX / 2, i64::MAX / 2, 10).await?.is_empty(), "sent and failed rows stay put");
+    // A late "sent" from a worker whose lease ran out does not resurrect a failed row.
+    s.mail_sent("mail_a", 6_000).await?;
+    assert_eq!(s.mail_counts().await?.failed, 1);
+    let blanked = books.raw("UPDATE mail_outbox SET kind = kind WHERE status = 'sent' AND text_body = ''").await?;
+    assert_eq!(blanked, 1, "a sent row keeps no body (no tokens linger)");
+    Ok(())
+}
+
+async fn concurrent_claims_are_disjoint(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = books.stores.app.clone();
+    for i in 0..40 {
+        s.enqueue_mail(&mail(&format!("mail_{i:02}"), 10)).await?;
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.claim_mails(100, 10_000, 7).await }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.extend(t.await??.into_iter().map(|m| m.id));
+    }
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "no row claimed twice");
+    assert_eq!(total, 28, "each claim took its full batch");
+    Ok(())
+}
