@@ -11,7 +11,7 @@ use okpay_domain::totp::{self, TotpSecret};
 
 use crate::audit::Event;
 use crate::error::{AppError, Code};
-use crate::ports::UserRecord;
+use crate::ports::{TotpRecord, UserRecord};
 use crate::{App, Caller};
 
 /// A started set-up: what the authenticator app needs.
@@ -65,11 +65,11 @@ impl App {
 
     /// Turns TOTP off; needs a current code (or a recovery code).
     pub async fn totp_disable(&self, caller: &Caller, code: &str) -> Result<(), AppError> {
-        match self.store.totp(caller.id()).await? {
-            Some(r) if r.confirmed => {}
+        let record = match self.store.totp(caller.id()).await? {
+            Some(r) if r.confirmed => r,
             _ => return Err(AppError::new(Code::TotpNotEnabled)),
-        }
-        if !self.accept_second_factor(&caller.user, code).await? {
+        };
+        if !self.accept_second_factor(caller.id(), &record, code).await? {
             self.audit(Event { success: false, reason: Some("otp_invalid"), ..Event::by(caller, "totp_disabled") })
                 .await?;
             return Err(AppError::new(Code::OtpInvalid).param("code"));
@@ -79,38 +79,33 @@ impl App {
         Ok(())
     }
 
-    /// Whether the user has confirmed two-step verification.
-    pub async fn totp_enabled(&self, user_id: &str) -> Result<bool, AppError> {
-        Ok(self.store.totp(user_id).await?.is_some_and(|r| r.confirmed))
-    }
-
     /// The sign-in check: nothing to do without confirmed TOTP; otherwise `otp` must be a
     /// current, unused TOTP code or an unused recovery code.
     pub async fn check_second_factor(&self, user: &UserRecord, otp: Option<&str>) -> Result<(), AppError> {
-        if !self.totp_enabled(&user.id).await? {
+        let Some(record) = self.store.totp(&user.id).await?.filter(|r| r.confirmed) else {
             return Ok(());
-        }
+        };
         let Some(otp) = otp.filter(|o| !o.trim().is_empty()) else {
             return Err(AppError::new(Code::OtpRequired).param("otp"));
         };
-        if self.accept_second_factor(user, otp).await? {
+        if self.accept_second_factor(&user.id, &record, otp).await? {
             Ok(())
         } else {
             Err(AppError::new(Code::OtpInvalid).param("otp"))
         }
     }
 
-    /// Checks and consumes a TOTP code or recovery code.
-    async fn accept_second_factor(&self, user: &UserRecord, code: &str) -> Result<bool, AppError> {
+    /// Checks and consumes a TOTP code or recovery code against the user's confirmed set-up.
+    async fn accept_second_factor(&self, user_id: &str, record: &TotpRecord, code: &str) -> Result<bool, AppError> {
         if code.len() > 64 {
             return Ok(false);
         }
         if totp::is_totp_code(code) {
-            let Some(record) = self.store.totp(&user.id).await?.filter(|r| r.confirmed) else { return Ok(false) };
-            let Some(step) = TotpSecret::from_base32(record.secret).check(code, now_secs()) else { return Ok(false) };
-            return Ok(self.store.use_totp_step(&user.id, step_i64(step)?).await?);
+            let secret = TotpSecret::from_base32(record.secret.clone());
+            let Some(step) = secret.check(code, now_secs()) else { return Ok(false) };
+            return Ok(self.store.use_totp_step(user_id, step_i64(step)?).await?);
         }
         let Some(normalised) = totp::normalise_recovery_code(code) else { return Ok(false) };
-        Ok(self.store.use_recovery_code(&user.id, &token_hash(&normalised), now_us()).await?)
+        Ok(self.store.use_recovery_code(user_id, &token_hash(&normalised), now_us()).await?)
     }
 }

@@ -55,11 +55,11 @@ fn stopped() -> AppError {
 async fn run(store: Arc<dyn AppStore>, mut queue: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let rows: Vec<KeyedResponse> = jobs.iter().map(|j| j.row.clone()).collect();
+        let (rows, waiting): (Vec<KeyedResponse>, Vec<_>) = jobs.drain(..).map(|j| (j.row, j.done)).unzip();
         let result = store.store_idempotent_responses(&rows).await.map_err(AppError::from);
-        for job in jobs.drain(..) {
+        for done in waiting {
             // A caller that went away does not need its answer.
-            let _ = job.done.send(result.clone());
+            let _ = done.send(result.clone());
         }
     }
 }
