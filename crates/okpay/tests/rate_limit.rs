@@ -156,9 +156,8 @@ async fn registration_is_limited_and_refused_requests_write_nothing(backend: Tes
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     let (_, r) = s.register().await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
-    let sign_up = |email: &str| {
-        json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"})
-    };
+    let sign_up =
+        |email: &str| json!({"email": email, "password": PASSWORD, "name": "Test Person", "account_type": "personal"});
     let fresh = format!("user-{}@example.com", unique());
     let new_address = s.post("/v1/users", None, None, &sign_up(&fresh)).await;
     let known_address = s.post("/v1/users", None, None, &sign_up(&existing)).await;

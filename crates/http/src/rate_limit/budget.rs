@@ -48,7 +48,9 @@ impl FromStr for Budget {
         let period = parse_period(period).ok_or_else(|| err("the period must be s, m or h, e.g. 15m"))?;
         let burst = match (words.next(), words.next()) {
             (None, _) => count,
-            (Some("burst"), Some(n)) => positive(n).ok_or_else(|| err("the burst must be a whole number of at least 1"))?,
+            (Some("burst"), Some(n)) => {
+                positive(n).ok_or_else(|| err("the burst must be a whole number of at least 1"))?
+            }
             _ => return Err(err("only \"burst <n>\" may follow the rate")),
         };
         if words.next().is_some() {
@@ -119,9 +121,19 @@ mod tests {
 
     #[test]
     fn refuses_nonsense_with_a_reason() {
-        for bad in
-            ["", "10", "0/m", "-1/m", "3/day", "3/0m", "3/m burst", "3/m burst 0", "3/m bursts 4", "3/m burst 4 5", "x/m"]
-        {
+        for bad in [
+            "",
+            "10",
+            "0/m",
+            "-1/m",
+            "3/day",
+            "3/0m",
+            "3/m burst",
+            "3/m burst 0",
+            "3/m bursts 4",
+            "3/m burst 4 5",
+            "x/m",
+        ] {
             let e = bad.parse::<Budget>().expect_err(bad);
             assert!(e.to_string().contains("3/m burst 10"), "{bad:?}: {e}");
         }

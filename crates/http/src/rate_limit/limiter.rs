@@ -52,9 +52,8 @@ impl RateLimits {
 impl<C: Clock + Clone> RateLimits<C> {
     /// Limiters on `clock` (tests pass a fake one).
     pub fn with_clock(config: &RateLimitConfig, clock: &C) -> RateLimits<C> {
-        let limiter = |g: Group| {
-            RateLimiter::new(config.budget(g).quota(), BoundedStore::new(config.max_clients), clock.clone())
-        };
+        let limiter =
+            |g: Group| RateLimiter::new(config.budget(g).quota(), BoundedStore::new(config.max_clients), clock.clone());
         RateLimits { limiters: Group::ALL.map(limiter) }
     }
 

@@ -52,11 +52,7 @@ impl BoundedStore {
 
     /// The key whose budget `key` is counted against now.
     fn slot<'a>(&self, key: &'a ClientKey) -> &'a ClientKey {
-        if self.map.contains_key(key) || self.map.len() < self.capacity {
-            key
-        } else {
-            &ClientKey::Overflow
-        }
+        if self.map.contains_key(key) || self.map.len() < self.capacity { key } else { &ClientKey::Overflow }
     }
 }
 
