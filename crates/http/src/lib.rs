@@ -38,7 +38,7 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+    agent, balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -69,6 +69,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::create::create_transfer))
         .routes(routes!(transactions::list::list_transactions))
         .routes(routes!(transactions::get::get_transaction))
+        .routes(routes!(agent::users_status::freeze))
+        .routes(routes!(agent::users_status::unfreeze))
+        .routes(routes!(agent::users_status::unlock))
+        .routes(routes!(agent::audit_log::audit_log))
         .routes(routes!(system::help_errors::error_help))
         .routes(routes!(system::health::healthz))
         .routes(routes!(system::metrics::metrics))
