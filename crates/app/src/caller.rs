@@ -5,13 +5,25 @@ use okpay_domain::UserStatus;
 use crate::error::{AppError, Code};
 use crate::ports::UserRecord;
 
-/// An authenticated user and the session they used.
+/// How a caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A session token from `POST /v1/sessions`.
+    Session,
+    /// A merchant's API key secret (`sk_...`).
+    ApiKey,
+}
+
+/// An authenticated user and the credential they used.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The user as loaded for this request.
     pub user: UserRecord,
-    /// The session (`ses_...`).
+    /// The credential's id: the session (`ses_...`) or, for an API key, the key (`key_...`),
+    /// so audit records and device lists name what was used.
     pub session_id: String,
+    /// Which kind of credential it is; routes declare which kinds they accept.
+    pub credential: Credential,
 }
 
 impl Caller {
@@ -23,6 +35,15 @@ impl Caller {
     /// Whether the user holds `role` (`user`, `agent`, `admin`).
     pub fn has_role(&self, role: &str) -> bool {
         self.user.roles.split_whitespace().any(|r| r == role)
+    }
+
+    /// Refuses callers whose account is not a business account (merchant features).
+    pub fn require_business(&self) -> Result<(), AppError> {
+        if self.user.account_type == "business" {
+            Ok(())
+        } else {
+            Err(AppError::new(Code::PermissionDenied).detail("merchant features need a business account"))
+        }
     }
 
     /// Refuses callers who are not support agents or administrators.

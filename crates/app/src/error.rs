@@ -83,6 +83,10 @@ codes! {
     CardDeclined => "card_declined",
     IncorrectCvc => "incorrect_cvc",
     ProcessingError => "processing_error",
+    InvalidWebhookUrl => "invalid_webhook_url",
+    WebhookNotConfigured => "webhook_not_configured",
+    ApiKeyNotAllowed => "api_key_not_allowed",
+    ApiKeyRequired => "api_key_required",
     RateLimited => "rate_limited",
     ServiceBusy => "service_busy",
     ApiError => "api_error",
@@ -113,6 +117,12 @@ impl AppError {
     /// Names the parameter at fault.
     pub fn param(mut self, param: impl Into<String>) -> Self {
         self.param = Some(param.into());
+        self
+    }
+
+    /// Adds a reason safe to show (a rule name with text in the catalog).
+    pub fn reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
         self
     }
 

@@ -6,6 +6,7 @@
 //! a replay (even after a crash) is recognised by the books and never posts twice.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod balances;
 pub mod caller;
@@ -17,6 +18,7 @@ pub mod history;
 pub mod idempotency;
 pub mod lockout;
 pub mod mail_worker;
+pub mod merchant;
 pub mod outbox;
 pub mod password;
 pub mod password_reset;
@@ -29,6 +31,7 @@ pub mod tokens;
 pub mod transfers;
 pub mod two_factor;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -56,6 +59,9 @@ pub struct AppConfig {
     pub lockout_window_us: i64,
     /// How long a lock lasts (and its unlock link works).
     pub lockout_duration_us: i64,
+    /// Whether webhook URLs may point at loopback or private addresses (tests, local
+    /// development); refused otherwise.
+    pub webhook_allow_private_networks: bool,
 }
 
 impl Default for AppConfig {
@@ -69,6 +75,7 @@ impl Default for AppConfig {
             lockout_max_failures: 5,
             lockout_window_us: 15 * 60 * 1_000_000,
             lockout_duration_us: 15 * 60 * 1_000_000,
+            webhook_allow_private_networks: false,
         }
     }
 }
@@ -92,6 +99,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this process's webhook worker when a delivery is queued.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -108,6 +117,7 @@ impl App {
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

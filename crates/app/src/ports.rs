@@ -5,6 +5,7 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
+mod merchants;
 mod status;
 
 use async_trait::async_trait;
@@ -13,6 +14,10 @@ use okpay_ledger::{StatementLine, StorageError};
 pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
+};
+pub use merchants::{
+    ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts, DeliveryRecord,
+    EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
 pub use status::{AccountStatusStore, StatusChange};
 
@@ -335,6 +340,9 @@ pub trait AppStore:
     + TwoFactorStore
     + AuditStore
     + AccountStatusStore
+    + ApiKeyStore
+    + MerchantStore
+    + EventStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

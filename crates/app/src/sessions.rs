@@ -10,6 +10,7 @@ use okpay_domain::{Email, UserStatus};
 use crate::audit::{self, Event};
 use crate::error::{AppError, Code};
 use crate::ports::{SessionRecord, UserRecord};
+use crate::caller::Credential;
 use crate::{App, Caller, password};
 
 /// Sessions are touched at most this often, so reads stay reads.
@@ -140,10 +141,14 @@ impl App {
         Ok(Issued { token, expires_at_us, user, session_id })
     }
 
-    /// Resolves a bearer token to its caller.
+    /// Resolves a bearer token (a session token or an API key secret) to its caller; the
+    /// caller's [`Credential`] tells which, so each route can accept only what it should.
     pub async fn authenticate(&self, token: &str) -> Result<Caller, AppError> {
         if token.is_empty() || token.len() > 128 {
             return Err(AppError::new(Code::AuthenticationRequired));
+        }
+        if token.starts_with(crate::api_keys::SECRET_PREFIX) {
+            return self.authenticate_api_key(token).await;
         }
         let session = self
             .store
@@ -161,6 +166,6 @@ impl App {
         if now - session.last_seen_us > TOUCH_EVERY_US {
             self.store.touch_session(&session.session_id, now).await?;
         }
-        Ok(Caller { user, session_id: session.session_id })
+        Ok(Caller { user, session_id: session.session_id, credential: Credential::Session })
     }
 }

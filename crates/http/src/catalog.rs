@@ -746,6 +746,64 @@ pub fn entry(code: Code) -> Entry {
                 "请几分钟后使用相同的 Idempotency-Key 重试，不会重复扣款，请放心。",
             ),
         ),
+        Code::InvalidWebhookUrl => (
+            400,
+            InvalidRequest,
+            t(
+                "Webhook URL not accepted",
+                "OKPay can't send events to this webhook URL.",
+                "Use an http:// or https:// address of a server reachable from the internet (not a local or \
+                private network address), without a user name or password in it.",
+            ),
+            t(
+                "Webhook 地址无效",
+                "OKPay 无法向该 Webhook 地址发送事件。",
+                "请使用可从互联网访问的服务器的 http:// 或 https:// 地址（不能是本机或内网地址），且地址中不要包含用户名或密码。",
+            ),
+        ),
+        Code::WebhookNotConfigured => (
+            409,
+            InvalidRequest,
+            t(
+                "No webhook URL",
+                "This merchant account has no webhook URL, so there is nowhere to send the event.",
+                "Set a webhook URL with PATCH /v1/merchant, then try again.",
+            ),
+            t(
+                "未设置 Webhook 地址",
+                "该商家账户尚未设置 Webhook 地址，事件无处发送。",
+                "请先通过 PATCH /v1/merchant 设置 Webhook 地址，然后重试。",
+            ),
+        ),
+        Code::ApiKeyNotAllowed => (
+            403,
+            Permission,
+            t(
+                "API keys can't be used here",
+                "This request needs a signed-in user; an API key can't be used for it.",
+                "Sign in with your email and password and send the request with the session token instead.",
+            ),
+            t(
+                "此处不能使用 API 密钥",
+                "此请求需要用户登录后操作，不能使用 API 密钥。",
+                "请用邮箱和密码登录，并使用登录会话的令牌发送此请求。",
+            ),
+        ),
+        Code::ApiKeyRequired => (
+            401,
+            Authentication,
+            t(
+                "API key required",
+                "This request must be made with a merchant API key, not a signed-in session.",
+                "Send the request from your server with Authorization: Bearer sk_... (create a key with POST \
+                /v1/api-keys).",
+            ),
+            t(
+                "需要 API 密钥",
+                "此请求必须使用商家 API 密钥发送，不能使用登录会话。",
+                "请从您的服务器发送请求，并带上 Authorization: Bearer sk_...（可通过 POST /v1/api-keys 创建密钥）。",
+            ),
+        ),
         Code::RateLimited => (
             429,
             RateLimit,
@@ -799,7 +857,8 @@ pub fn entry(code: Code) -> Entry {
 ///
 /// Covers the `weak_password` rules (`too_short`, `too_long`, `contains_email`, `contains_name`,
 /// `common`, `guessable`) and the `invalid_amount` reasons (`must be greater than zero`,
-/// `is larger than the maximum allowed`, `not_integer`, `not_a_number`). Unknown reasons give `None`.
+/// `is larger than the maximum allowed`, `not_integer`, `not_a_number`) and the `invalid_webhook_url`
+/// reasons (`url_*`). Unknown reasons give `None`.
 pub fn reason_text(reason: &str, lang: Lang) -> Option<&'static str> {
     let (en, zh) = match reason {
         "too_short" => ("It must be at least 12 characters long.", "密码长度至少为 12 位。"),
@@ -821,6 +880,18 @@ pub fn reason_text(reason: &str, lang: Lang) -> Option<&'static str> {
             "金额须为以该币种最小单位计的整数，例如 1050 表示 10.50 美元；日元没有更小的单位。",
         ),
         "not_a_number" => ("The amount must be a number.", "金额必须是数字。"),
+        "url_malformed" => ("The webhook URL isn't a valid URL.", "Webhook 地址不是有效的网址。"),
+        "url_not_http" => ("Webhook URLs must start with http:// or https://.", "Webhook 地址必须以 http:// 或 https:// 开头。"),
+        "url_has_credentials" => (
+            "The webhook URL must not contain a user name or password.",
+            "Webhook 地址中不能包含用户名或密码。",
+        ),
+        "url_too_long" => ("The webhook URL is longer than 2,048 characters.", "Webhook 地址超过了 2048 个字符。"),
+        "url_unresolvable" => ("The webhook URL's host name could not be found.", "找不到 Webhook 地址中的主机名。"),
+        "url_private_address" => (
+            "The webhook URL points at a local or private network address, which OKPay doesn't send to.",
+            "Webhook 地址指向本机或内网地址，OKPay 不会向此类地址发送事件。",
+        ),
         _ => return None,
     };
     Some(match lang {
@@ -923,6 +994,12 @@ mod tests {
             "is larger than the maximum allowed",
             "not_integer",
             "not_a_number",
+            "url_malformed",
+            "url_not_http",
+            "url_has_credentials",
+            "url_too_long",
+            "url_unresolvable",
+            "url_private_address",
         ];
         for reason in reasons {
             let en = reason_text(reason, Lang::En).unwrap_or_default();

@@ -38,7 +38,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    agent, balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+    agent, api_keys, balances, deposits, events, me, merchant, password_resets, payment_methods, sessions, system,
+    transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -69,6 +70,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::create::create_transfer))
         .routes(routes!(transactions::list::list_transactions))
         .routes(routes!(transactions::get::get_transaction))
+        .routes(routes!(api_keys::create::create_api_key, api_keys::list::list_api_keys))
+        .routes(routes!(api_keys::delete::delete_api_key))
+        .routes(routes!(merchant::get::get_merchant, merchant::update::update_merchant))
+        .routes(routes!(events::list::list_events))
+        .routes(routes!(events::get::get_event))
+        .routes(routes!(events::resend::resend_event))
         .routes(routes!(agent::users_status::freeze))
         .routes(routes!(agent::users_status::unfreeze))
         .routes(routes!(agent::users_status::unlock))

@@ -65,6 +65,12 @@ pub struct Config {
     pub lockout_window: String,
     /// How long a lock lasts.
     pub lockout_duration: String,
+    /// Whether webhook URLs may point at loopback or private addresses.
+    pub webhook_allow_private_networks: bool,
+    /// Wait after the first failed webhook attempt (`30s`); doubled after each further one.
+    pub webhook_retry_delay: String,
+    /// How long a webhook delivery is retried before it is marked failed (`72h`).
+    pub webhook_retry_for: String,
 }
 
 impl Default for Config {
@@ -96,6 +102,9 @@ impl Default for Config {
             lockout_max_failures: 5,
             lockout_window: "15m".into(),
             lockout_duration: "15m".into(),
+            webhook_allow_private_networks: false,
+            webhook_retry_delay: "30s".into(),
+            webhook_retry_for: "72h".into(),
         }
     }
 }
@@ -147,6 +156,17 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("lockout_max_failures", "Failed sign-ins of one email address (registered or not) that lock it."),
     ("lockout_window", "The window those failures are counted in, from the first one (e.g. 15m)."),
     ("lockout_duration", "How long a lock lasts; the emailed unlock link or a password reset lifts it sooner."),
+    (
+        "webhook_allow_private_networks",
+        "true lets merchants' webhook URLs point at loopback and private addresses (tests, local development). \
+         false (default) refuses them (invalid_webhook_url) and never connects to one.",
+    ),
+    (
+        "webhook_retry_delay",
+        "Wait after a failed webhook attempt; doubled after each further one, at most 1 h. At most 60s \
+         (API.md: the first retry comes within 60 s).",
+    ),
+    ("webhook_retry_for", "How long a webhook delivery is retried before it is marked failed (at least 24h in production)."),
 ];
 
 impl Config {
@@ -167,6 +187,9 @@ impl Config {
             let typed = match defaults.get(&key) {
                 Some(toml::Value::Integer(_)) => toml::Value::Integer(
                     value.trim().parse().with_context(|| format!("{name} must be a whole number, got {value:?}"))?,
+                ),
+                Some(toml::Value::Boolean(_)) => toml::Value::Boolean(
+                    value.trim().parse().with_context(|| format!("{name} must be true or false, got {value:?}"))?,
                 ),
                 _ => toml::Value::String(value),
             };
@@ -195,6 +218,10 @@ impl Config {
         self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
         self.ttl_us(&self.lockout_window, "lockout_window")?;
         self.ttl_us(&self.lockout_duration, "lockout_duration")?;
+        if self.webhook_retry_delay()? > Duration::from_secs(60) {
+            bail!("webhook_retry_delay must be at most 60s (the first retry comes within 60 s)");
+        }
+        self.ttl_us(&self.webhook_retry_for, "webhook_retry_for")?;
         if self.lockout_max_failures < 1 {
             bail!("lockout_max_failures must be at least 1");
         }
@@ -239,6 +266,13 @@ impl Config {
     pub fn mail_retry_delay(&self) -> anyhow::Result<Duration> {
         parse_duration(&self.mail_retry_delay)
             .with_context(|| format!("mail_retry_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.mail_retry_delay))
+    }
+
+    /// `webhook_retry_delay` as a duration (positive).
+    pub fn webhook_retry_delay(&self) -> anyhow::Result<Duration> {
+        parse_duration(&self.webhook_retry_delay).filter(|d| !d.is_zero()).with_context(|| {
+            format!("webhook_retry_delay: expected e.g. 30s, 500ms; got {:?}", self.webhook_retry_delay)
+        })
     }
 
     /// A link lifetime option (`24h`, `30m`, `500ms`) in µs; `name` is the option, for errors.

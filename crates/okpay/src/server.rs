@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use okpay_app::mail_worker::{self, MailWorkerConfig};
+use okpay_app::webhooks::worker::{self as webhook_worker, WebhookWorkerConfig};
 use okpay_app::{App, AppConfig};
 use okpay_http::AppState;
 use okpay_http::rate_limit::{RateLimits, sweep_periodically};
@@ -32,22 +33,35 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Which database backend it uses.
     pub backend: &'static str,
+    app: App,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
 impl Running {
     /// Stops accepting, finishes in-flight requests, drains the ledger queue.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
+    pub async fn stop(self) -> anyhow::Result<()> {
+        // Our handle on the app holds a ledger handle: drop it so the writer can drain.
+        let Running { app, shutdown, task, .. } = self;
+        drop(app);
+        if let Some(tx) = shutdown {
             let _ = tx.send(());
         }
-        self.task.await.context("server task panicked")?
+        task.await.context("server task panicked")?
+    }
+
+    /// The running application, for in-process callers (tests emit events through it until
+    /// payments do).
+    pub fn app(&self) -> &App {
+        &self.app
     }
 
     /// Waits until the server stops by itself (it runs until [`Running::stop`]).
     pub async fn wait(self) -> anyhow::Result<()> {
-        self.task.await.context("server task panicked")?
+        // Keep the shutdown sender: dropping it would stop the server.
+        let Running { app, task, shutdown: _keep, .. } = self;
+        drop(app);
+        task.await.context("server task panicked")?
     }
 }
 
@@ -72,6 +86,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         lockout_max_failures: config.lockout_max_failures,
         lockout_window_us: config.ttl_us(&config.lockout_window, "lockout_window")?,
         lockout_duration_us: config.ttl_us(&config.lockout_duration, "lockout_duration")?,
+        webhook_allow_private_networks: config.webhook_allow_private_networks,
     };
     let app = App::new(stores.app.clone(), ledger, app_config);
     let outbox_dir = config.data_dir().join("outbox");
@@ -85,6 +100,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         ..MailWorkerConfig::default()
     };
     tracing::info!(transport = ?transport, "mail transport");
+    let webhook_retry_base = config.webhook_retry_delay()?;
+    let webhook_config = WebhookWorkerConfig {
+        retry_base: webhook_retry_base,
+        retry_window: Duration::from_micros(
+            u64::try_from(config.ttl_us(&config.webhook_retry_for, "webhook_retry_for")?).unwrap_or(u64::MAX),
+        ),
+        poll_interval: WebhookWorkerConfig::default().poll_interval.min(webhook_retry_base),
+        allow_private_networks: config.webhook_allow_private_networks,
+        ..WebhookWorkerConfig::default()
+    };
     let state = AppState {
         app: app.clone(),
         public_url: Arc::from(config.public_url.trim_end_matches('/')),
@@ -97,6 +122,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let state_limits = state.rate_limits.clone();
     let router = okpay_http::router(state);
     let mailer = tokio::spawn(mail_worker::run(app.clone(), transport, mail_config));
+    let webhooks = tokio::spawn(webhook_worker::run(app.clone(), webhook_config));
+    let handle = app.clone();
     let purge = tokio::spawn(purge_idempotency_keys(app));
     let sweeper = state_limits.map(|l| tokio::spawn(sweep_periodically(l, RATE_LIMIT_SWEEP_EVERY)));
     let (tx, rx) = oneshot::channel::<()>();
@@ -113,6 +140,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         }
         mailer.abort();
         let _ = mailer.await;
+        webhooks.abort();
+        let _ = webhooks.await;
         // The router (and with it every ledger handle) is gone: the writer drains and stops.
         if tokio::time::timeout(Duration::from_secs(30), writer_task).await.is_err() {
             tracing::error!("ledger writer did not drain within 30 s");
@@ -120,7 +149,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         served.context("HTTP server failed")
     });
     tracing::info!(%addr, backend = stores.backend, "OKPay is listening");
-    Ok(Running { addr, backend: stores.backend, shutdown: Some(tx), task })
+    Ok(Running { addr, backend: stores.backend, app: handle, shutdown: Some(tx), task })
 }
 
 async fn purge_idempotency_keys(app: App) {

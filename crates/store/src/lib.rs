@@ -15,6 +15,7 @@ mod account_sql;
 mod checks;
 mod error;
 mod history;
+mod merchant_sql;
 mod outbox_rows;
 mod postgres;
 mod records;

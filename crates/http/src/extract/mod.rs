@@ -6,7 +6,7 @@ pub mod idempotency;
 pub mod json;
 pub mod query;
 
-pub use auth::Auth;
+pub use auth::{AnyAuth, Auth, KeyAuth};
 pub use client::ClientInfo;
 pub use idempotency::IdempotencyKey;
 pub use json::JsonBody;

@@ -1,9 +1,12 @@
 //! One module per resource, one file per action.
 
 pub mod agent;
+pub mod api_keys;
 pub mod balances;
 pub mod deposits;
+pub mod events;
 pub mod me;
+pub mod merchant;
 pub mod password_resets;
 pub mod payment_methods;
 pub mod sessions;

@@ -13,6 +13,7 @@ mod batch;
 mod history;
 mod idempotency;
 mod ledger;
+mod merchants;
 mod outbox;
 mod payment_methods;
 mod sessions;
