@@ -46,6 +46,7 @@ impl Resp {
 }
 
 pub mod process;
+pub mod receiver;
 
 /// A JSON client for one server.
 #[derive(Clone)]
@@ -102,6 +103,11 @@ impl TestServer {
         let running = start(config).await.expect("server starts");
         let api = Api::with_inbox(format!("http://{}", running.addr), sink.inbox);
         TestServer { api, db, data, running: Some(running) }
+    }
+
+    /// The running application (to emit events in-process until payments do).
+    pub fn app(&self) -> &okpay_app::App {
+        self.running.as_ref().expect("server is running").app()
     }
 
     pub async fn stop(mut self) -> TestDb {
