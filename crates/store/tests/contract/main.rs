@@ -9,6 +9,7 @@ mod common;
 mod corruption;
 mod devices;
 mod ledger;
+mod merchants;
 mod open;
 mod outbox;
 mod props;
