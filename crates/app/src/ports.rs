@@ -16,8 +16,8 @@ pub use accounts::{
     SignInThrottleStore, TokenPurpose,
 };
 pub use merchants::{
-    ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts, DeliveryRecord,
-    EventRecord, EventStore, MerchantSettings, MerchantStore,
+    ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
+    DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
 pub use status::{AccountStatusStore, StatusChange};
 

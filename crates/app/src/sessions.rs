@@ -8,9 +8,9 @@ use okpay_domain::time::now_us;
 use okpay_domain::{Email, UserStatus};
 
 use crate::audit::{self, Event};
+use crate::caller::Credential;
 use crate::error::{AppError, Code};
 use crate::ports::{SessionRecord, UserRecord};
-use crate::caller::Credential;
 use crate::{App, Caller, password};
 
 /// Sessions are touched at most this often, so reads stay reads.

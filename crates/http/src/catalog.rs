@@ -881,11 +881,12 @@ pub fn reason_text(reason: &str, lang: Lang) -> Option<&'static str> {
         ),
         "not_a_number" => ("The amount must be a number.", "金额必须是数字。"),
         "url_malformed" => ("The webhook URL isn't a valid URL.", "Webhook 地址不是有效的网址。"),
-        "url_not_http" => ("Webhook URLs must start with http:// or https://.", "Webhook 地址必须以 http:// 或 https:// 开头。"),
-        "url_has_credentials" => (
-            "The webhook URL must not contain a user name or password.",
-            "Webhook 地址中不能包含用户名或密码。",
-        ),
+        "url_not_http" => {
+            ("Webhook URLs must start with http:// or https://.", "Webhook 地址必须以 http:// 或 https:// 开头。")
+        }
+        "url_has_credentials" => {
+            ("The webhook URL must not contain a user name or password.", "Webhook 地址中不能包含用户名或密码。")
+        }
         "url_too_long" => ("The webhook URL is longer than 2,048 characters.", "Webhook 地址超过了 2048 个字符。"),
         "url_unresolvable" => ("The webhook URL's host name could not be found.", "找不到 Webhook 地址中的主机名。"),
         "url_private_address" => (

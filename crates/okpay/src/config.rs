@@ -166,7 +166,10 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "Wait after a failed webhook attempt; doubled after each further one, at most 1 h. At most 60s \
          (API.md: the first retry comes within 60 s).",
     ),
-    ("webhook_retry_for", "How long a webhook delivery is retried before it is marked failed (at least 24h in production)."),
+    (
+        "webhook_retry_for",
+        "How long a webhook delivery is retried before it is marked failed (at least 24h in production).",
+    ),
 ];
 
 impl Config {

@@ -140,7 +140,14 @@ async fn webhook_urls_and_payment_methods_are_checked(backend: TestBackend) {
         assert!(message.contains(says), "{url}: {message}");
     }
     let r = s
-        .request(Method::PATCH, "/v1/merchant", Some(&shop), None, Some(&json!({"webhook_url": "ftp://x.example/"})), Some("zh-CN"))
+        .request(
+            Method::PATCH,
+            "/v1/merchant",
+            Some(&shop),
+            None,
+            Some(&json!({"webhook_url": "ftp://x.example/"})),
+            Some("zh-CN"),
+        )
         .await;
     assert!(r.body["error"]["message"].as_str().unwrap_or("").contains("http://"), "{}", r.body);
 
@@ -148,7 +155,10 @@ async fn webhook_urls_and_payment_methods_are_checked(backend: TestBackend) {
     assert_eq!((unknown.status, unknown.code()), (StatusCode::BAD_REQUEST, "payment_method_not_supported"));
     assert_eq!(unknown.body["error"]["param"], "accepted_payment_methods");
     let empty = patch(&s, &shop, json!({"accepted_payment_methods": []})).await;
-    assert_eq!((empty.code(), empty.body["error"]["param"].as_str()), ("parameter_invalid", Some("accepted_payment_methods")));
+    assert_eq!(
+        (empty.code(), empty.body["error"]["param"].as_str()),
+        ("parameter_invalid", Some("accepted_payment_methods"))
+    );
     let typed = patch(&s, &shop, json!({"webhook_url": 42})).await;
     assert_eq!(typed.code(), "parameter_invalid", "{}", typed.body);
     let extra = patch(&s, &shop, json!({"webhook": "https://shop.example.com"})).await;
@@ -181,13 +191,17 @@ async fn events_are_signed_retried_logged_and_resent(backend: TestBackend) {
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     let secret = set.body["webhook_secret"].as_str().expect("secret shown once").to_owned();
     assert!(secret.starts_with("whsec_") && secret.len() > 40);
-    assert_eq!((set.body["webhook_url"].as_str(), set.body["webhook_secret_set"].as_bool()), (Some(receiver.url.as_str()), Some(true)));
+    assert_eq!(
+        (set.body["webhook_url"].as_str(), set.body["webhook_secret_set"].as_bool()),
+        (Some(receiver.url.as_str()), Some(true))
+    );
     let again = patch(&s, &shop, json!({"webhook_url": receiver.url})).await;
     assert!(again.body.get("webhook_secret").is_none(), "never shown twice: {}", again.body);
     assert!(!s.get("/v1/merchant", Some(&shop)).await.body.to_string().contains(&secret));
 
     // An event emitted in-process (payments will do this) is delivered without waiting.
-    let object = json!({"id": "pay_test1", "object": "payment", "amount": 1050, "currency": "usd", "status": "succeeded"});
+    let object =
+        json!({"id": "pay_test1", "object": "payment", "amount": 1050, "currency": "usd", "status": "succeeded"});
     let event = s.app().emit_event(&shop_id, "payment.succeeded", &object).await.expect("emitted");
     let hits = receiver.wait_for(2).await;
     for hit in &hits {
@@ -207,19 +221,27 @@ async fn events_are_signed_retried_logged_and_resent(backend: TestBackend) {
     let delivered = wait_for_delivery(&s, &path, &shop, 0, "succeeded").await;
     let d = &delivered["deliveries"][0];
     assert_eq!((d["attempts"].as_i64(), d["url"].as_str()), (Some(2), Some(receiver.url.as_str())));
-    let log: Vec<_> = d["log"].as_array().expect("log").iter().map(|a| (a["attempt"].as_i64(), a["http_status"].as_i64())).collect();
+    let log: Vec<_> =
+        d["log"].as_array().expect("log").iter().map(|a| (a["attempt"].as_i64(), a["http_status"].as_i64())).collect();
     assert_eq!(log, [(Some(1), Some(500)), (Some(2), Some(200))]);
     assert!(d["log"][0]["error"].as_str().is_some_and(|e| e.contains("500")));
     assert!(d["completed_at"].is_string() && d["next_attempt_at"].is_null());
 
     // The API key sees the merchant's events, newest first, paginated.
-    let key = s.post("/v1/api-keys", Some(&shop), None, &json!({})).await.body["secret"].as_str().expect("sk").to_owned();
+    let key =
+        s.post("/v1/api-keys", Some(&shop), None, &json!({})).await.body["secret"].as_str().expect("sk").to_owned();
     let second = s.app().emit_event(&shop_id, "refund.succeeded", &json!({"id": "re_test1"})).await.expect("emitted");
     let page = s.get("/v1/events?limit=1", Some(&key)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert_eq!((page.body["data"][0]["id"].as_str(), page.body["has_more"].as_bool()), (Some(second.id.as_str()), Some(true)));
+    assert_eq!(
+        (page.body["data"][0]["id"].as_str(), page.body["has_more"].as_bool()),
+        (Some(second.id.as_str()), Some(true))
+    );
     let rest = s.get(&format!("/v1/events?limit=1&starting_after={}", second.id), Some(&key)).await;
-    assert_eq!((rest.body["data"][0]["id"].as_str(), rest.body["has_more"].as_bool()), (Some(event.id.as_str()), Some(false)));
+    assert_eq!(
+        (rest.body["data"][0]["id"].as_str(), rest.body["has_more"].as_bool()),
+        (Some(event.id.as_str()), Some(false))
+    );
     assert_eq!(rest.body["data"][0]["data"]["object"], object);
     assert_eq!(s.get("/v1/events?limit=0", Some(&key)).await.code(), "parameter_invalid");
     assert_eq!(s.get("/v1/events?starting_after=evt_nope", Some(&key)).await.code(), "resource_missing");
@@ -236,7 +258,8 @@ async fn events_are_signed_retried_logged_and_resent(backend: TestBackend) {
     assert!(hits.iter().filter(|h| h.body == event.payload.as_bytes()).count() == 3, "original, retry, re-send");
     wait_for_delivery(&s, &path, &key, 1, "succeeded").await;
 
-    let metrics = s.client.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    let metrics =
+        s.client.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
     assert!(metrics.contains("okpay_webhook_delivered_total"), "{metrics}");
     assert!(metrics.contains("okpay_webhook_retries_total"));
     s.stop().await;
@@ -264,7 +287,8 @@ async fn a_dead_endpoint_is_given_up_after_the_retry_window(backend: TestBackend
     assert!(log.len() >= 2, "retried before giving up: {d}");
     assert_eq!(d["attempts"].as_i64(), Some(log.len() as i64));
     assert!(log.iter().all(|a| a["http_status"].is_null() && a["error"].is_string()), "{d}");
-    let metrics = s.client.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
+    let metrics =
+        s.client.get(format!("{}/metrics", s.base)).send().await.expect("metrics").text().await.expect("text");
     assert!(metrics.contains("okpay_webhook_failed_total"), "{metrics}");
 
     // Removing the URL stops new deliveries.

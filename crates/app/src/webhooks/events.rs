@@ -6,8 +6,8 @@
 //! merchant's server, so a slow or broken webhook cannot hold up the payment that caused it.
 
 use okpay_domain::ids::IdKind;
-use okpay_domain::time::{now_us, rfc3339};
 use okpay_domain::ids::random_token;
+use okpay_domain::time::{now_us, rfc3339};
 
 use crate::error::{AppError, Code};
 use crate::ports::{DeliveryRecord, EventRecord};
@@ -101,11 +101,8 @@ impl App {
     /// One of the merchant's events with its deliveries.
     pub async fn get_event(&self, caller: &Caller, id: &str) -> Result<EventWithDeliveries, AppError> {
         caller.require_business()?;
-        let event = self
-            .store
-            .event(caller.id(), id)
-            .await?
-            .ok_or_else(|| AppError::new(Code::ResourceMissing).param("id"))?;
+        let event =
+            self.store.event(caller.id(), id).await?.ok_or_else(|| AppError::new(Code::ResourceMissing).param("id"))?;
         let deliveries = self.store.deliveries(&event.id).await?;
         Ok(EventWithDeliveries { event, deliveries })
     }
@@ -113,11 +110,8 @@ impl App {
     /// Queues one more delivery of the merchant's event to its current webhook URL.
     pub async fn resend_event(&self, caller: &Caller, id: &str) -> Result<EventWithDeliveries, AppError> {
         caller.require_business()?;
-        let event = self
-            .store
-            .event(caller.id(), id)
-            .await?
-            .ok_or_else(|| AppError::new(Code::ResourceMissing).param("id"))?;
+        let event =
+            self.store.event(caller.id(), id).await?.ok_or_else(|| AppError::new(Code::ResourceMissing).param("id"))?;
         if !self.store.queue_delivery(caller.id(), &event.id, &delivery_id(), now_us()).await? {
             return Err(AppError::new(Code::WebhookNotConfigured));
         }

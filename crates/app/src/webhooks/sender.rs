@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use super::signature;
 use super::destination::{self, is_public};
+use super::signature;
 
 /// How long one attempt may take, connection included (API.md §4).
 pub const TIMEOUT: Duration = Duration::from_secs(10);

@@ -222,7 +222,7 @@ mod tests {
             ..WebhookWorkerConfig::default()
         };
         assert_eq!(c.after_failure(1, 0, 0), AttemptOutcome::RetryAt(200_000));
-        assert_eq!(c.after_failure(4, 0, S), AttemptOutcome::RetryAt(S + 1_600_000));
-        assert_eq!(c.after_failure(5, 0, S), AttemptOutcome::Failed);
+        assert_eq!(c.after_failure(3, 0, S), AttemptOutcome::RetryAt(S + 800_000));
+        assert_eq!(c.after_failure(4, 0, S), AttemptOutcome::Failed, "the next try would fall outside the window");
     }
 }

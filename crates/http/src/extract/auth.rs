@@ -1,8 +1,8 @@
 //! `Authorization: Bearer <token>` → the caller, and which credentials a route accepts.
 //!
-//! * [`Auth`]: a signed-in user's session only (an API key gets 403 `api_key_not_allowed`).
-//! * [`KeyAuth`]: a merchant API key (`sk_...`) only (a session gets 401 `api_key_required`).
-//! * [`AnyAuth`]: either.
+//! * [`Auth`] accepts a signed-in user's session only (an API key gets 403 `api_key_not_allowed`).
+//! * [`KeyAuth`] accepts a merchant API key (`sk_...`) only (a session gets 401 `api_key_required`).
+//! * [`AnyAuth`] accepts either.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

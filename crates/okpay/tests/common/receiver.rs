@@ -69,7 +69,11 @@ impl Receiver {
 async fn hook(State(script): State<Arc<Mutex<Script>>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let mut s = script.lock().expect("lock");
-    s.hits.push(Hit { signature: header("okpay-signature"), body: body.to_vec(), content_type: header("content-type") });
+    s.hits.push(Hit {
+        signature: header("okpay-signature"),
+        body: body.to_vec(),
+        content_type: header("content-type"),
+    });
     let status = if s.statuses.is_empty() { 200 } else { s.statuses.remove(0) };
     StatusCode::from_u16(status).expect("status")
 }

@@ -1,9 +1,7 @@
 //! Merchants' ports: API keys, settings (the first webhook secret is kept), events with their
 //! deliveries queued in the same transaction, claims with leases, backoff bookkeeping.
 
-use okpay_app::ports::{
-    ApiKeyRecord, AttemptOutcome, AttemptRecord, DeliveryCounts, EventRecord, MerchantSettings,
-};
+use okpay_app::ports::{ApiKeyRecord, AttemptOutcome, AttemptRecord, DeliveryCounts, EventRecord, MerchantSettings};
 use okpay_store::testing::TestBackend;
 
 use crate::app::user;
@@ -49,7 +47,13 @@ fn event(id: &str, merchant: &str, at: i64) -> EventRecord {
 }
 
 fn attempt(n: i64, at: i64, status: Option<i64>) -> AttemptRecord {
-    AttemptRecord { attempt: n, at_us: at, http_status: status, error: status.is_none().then(|| "refused".into()), duration_ms: 3 }
+    AttemptRecord {
+        attempt: n,
+        at_us: at,
+        http_status: status,
+        error: status.is_none().then(|| "refused".into()),
+        duration_ms: 3,
+    }
 }
 
 async fn api_keys_authenticate_until_revoked(b: TestBackend) -> TestResult {
@@ -63,7 +67,10 @@ async fn api_keys_authenticate_until_revoked(b: TestBackend) -> TestResult {
     assert_eq!(ids, ["key_new", "key_old"], "newest first");
     assert!(s.api_keys("usr_other").await?.is_empty());
     let found = s.api_key_user("hash_new").await?.ok_or("key found")?;
-    assert_eq!((found.key_id.as_str(), found.user.id.as_str(), found.user.email.as_str()), ("key_new", "usr_shop", "shop@example.com"));
+    assert_eq!(
+        (found.key_id.as_str(), found.user.id.as_str(), found.user.email.as_str()),
+        ("key_new", "usr_shop", "shop@example.com")
+    );
     assert!(s.api_key_user("hash_unknown").await?.is_none());
     assert!(!s.revoke_api_key("usr_other", "key_new", 300).await?, "only the owner revokes");
     assert!(s.revoke_api_key("usr_shop", "key_new", 300).await?);
@@ -88,7 +95,10 @@ async fn settings_keep_the_first_webhook_secret(b: TestBackend) -> TestResult {
     second.accepted_payment_methods = vec!["card".to_owned()];
     let saved = s.save_merchant_settings(&second).await?;
     assert_eq!(saved.webhook_secret.as_deref(), Some("whsec_1"));
-    assert_eq!((saved.webhook_url.as_deref(), saved.accepted_payment_methods.clone()), (Some("https://b.example/h"), vec!["card".to_owned()]));
+    assert_eq!(
+        (saved.webhook_url.as_deref(), saved.accepted_payment_methods.clone()),
+        (Some("https://b.example/h"), vec!["card".to_owned()])
+    );
     let cleared = s.save_merchant_settings(&settings("usr_shop", None, None)).await?;
     assert_eq!((cleared.webhook_url, cleared.webhook_secret.as_deref()), (None, Some("whsec_1")));
     assert_eq!(s.merchant_settings("usr_shop").await?.ok_or("saved")?.webhook_secret.as_deref(), Some("whsec_1"));
@@ -108,9 +118,16 @@ async fn events_queue_deliveries_and_page_newest_first(b: TestBackend) -> TestRe
     assert!(!s.insert_event(&event("evt_x", "usr_other", 100), "whd_x").await?);
     let d = s.deliveries("evt_2").await?;
     assert_eq!(d.len(), 1);
-    assert_eq!((d[0].status.as_str(), d[0].attempts, d[0].url.as_str(), d[0].next_attempt_at_us), ("pending", 0, "https://a.example/h", 100));
+    assert_eq!(
+        (d[0].status.as_str(), d[0].attempts, d[0].url.as_str(), d[0].next_attempt_at_us),
+        ("pending", 0, "https://a.example/h", 100)
+    );
     assert!(s.insert_event(&event("evt_2", "usr_shop", 100), "whd_9").await.is_err(), "event ids are unique");
-    assert_eq!(s.delivery_counts().await?, DeliveryCounts { pending: 2, failed: 0 }, "the refused insert queued nothing");
+    assert_eq!(
+        s.delivery_counts().await?,
+        DeliveryCounts { pending: 2, failed: 0 },
+        "the refused insert queued nothing"
+    );
 
     let ids = |v: Vec<EventRecord>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
     assert_eq!(ids(s.events("usr_shop", None, 10).await?.ok_or("page")?), ["evt_3", "evt_2", "evt_1"]);
