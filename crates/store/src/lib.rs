@@ -14,7 +14,9 @@
 mod account_sql;
 mod checks;
 mod error;
+mod event_sql;
 mod history;
+mod merchant_rows;
 mod merchant_sql;
 mod outbox_rows;
 mod postgres;

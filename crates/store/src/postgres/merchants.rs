@@ -1,5 +1,3 @@
-//! [`okpay_app::ports::ApiKeyStore`], [`okpay_app::ports::MerchantStore`] and
-//! [`okpay_app::ports::EventStore`] on PostgreSQL (`FOR UPDATE SKIP LOCKED`: concurrent workers
-//! of several processes claim disjoint deliveries without waiting).
+//! [`okpay_app::ports::ApiKeyStore`] and [`okpay_app::ports::MerchantStore`] on PostgreSQL.
 
-crate::merchant_sql::merchant_stores!(super::PgStore, " FOR UPDATE SKIP LOCKED");
+crate::merchant_sql::merchant_stores!(super::PgStore);

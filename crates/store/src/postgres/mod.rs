@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod batch;
+mod events;
 mod history;
 mod idempotency;
 mod ledger;

@@ -1,5 +1,3 @@
-//! [`okpay_app::ports::ApiKeyStore`], [`okpay_app::ports::MerchantStore`] and
-//! [`okpay_app::ports::EventStore`] on SQLite (one writer at a time, so the claiming `UPDATE` is
-//! atomic on its own).
+//! [`okpay_app::ports::ApiKeyStore`] and [`okpay_app::ports::MerchantStore`] on SQLite.
 
-crate::merchant_sql::merchant_stores!(super::SqliteStore, "");
+crate::merchant_sql::merchant_stores!(super::SqliteStore);
