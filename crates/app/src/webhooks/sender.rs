@@ -45,6 +45,9 @@ pub struct Sender {
 impl Sender {
     /// A sender; with `allow_private`, loopback and private addresses are allowed.
     pub fn new(allow_private: bool) -> Result<Sender, String> {
+        // HTTPS uses rustls on ring; the first caller in the process installs it (an `Err`
+        // only means a provider is installed already).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -133,5 +136,38 @@ impl Resolve for PublicOnly {
             let addrs: Addrs = Box::new(allowed.into_iter());
             Ok(addrs)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn literal_private_addresses_are_never_contacted() {
+        let sender = Sender::new(false).unwrap_or_else(|e| panic!("{e}"));
+        let answer = sender.send("http://127.0.0.1:9/hook", "whsec_x", 1, "{}").await;
+        assert_eq!(answer.status, None);
+        assert!(answer.error.is_some_and(|e| e.contains("not public")));
+    }
+
+    #[tokio::test]
+    async fn https_speaks_tls() {
+        // A plain-HTTP server: an https:// URL must try a TLS handshake with it (and fail),
+        // not refuse the scheme.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        tokio::spawn(async move {
+            if let Ok((mut socket, _)) = listener.accept().await {
+                let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+            }
+        });
+        let sender = Sender::new(true).unwrap_or_else(|e| panic!("{e}"));
+        let answer = sender.send(&format!("https://127.0.0.1:{port}/hook"), "whsec_x", 1, "{}").await;
+        let error = answer.error.unwrap_or_default();
+        assert_eq!(answer.status, None, "{error}");
+        assert!(error.contains("corrupt message") || error.contains("InvalidContentType"), "a TLS error: {error}");
     }
 }
