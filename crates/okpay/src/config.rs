@@ -380,6 +380,22 @@ mod tests {
     }
 
     #[test]
+    fn webhook_options() {
+        let c = Config::load(None, env(&[])).expect("defaults");
+        assert!(!c.webhook_allow_private_networks, "private networks are refused by default");
+        assert_eq!(c.webhook_retry_delay().expect("delay"), Duration::from_secs(30));
+        let c = Config::load(None, env(&[("OKPAY_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true")])).expect("bool");
+        assert!(c.webhook_allow_private_networks);
+        let e = Config::load(None, env(&[("OKPAY_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "yes")])).expect_err("invalid");
+        assert!(e.to_string().contains("OKPAY_WEBHOOK_ALLOW_PRIVATE_NETWORKS"), "{e}");
+        let e = Config::load(None, env(&[("OKPAY_WEBHOOK_RETRY_DELAY", "2m")])).expect_err("too slow");
+        assert!(e.to_string().contains("60s"), "{e}");
+        assert!(Config::load(None, env(&[("OKPAY_WEBHOOK_RETRY_DELAY", "0s")])).is_err());
+        assert!(Config::load(None, env(&[("OKPAY_WEBHOOK_RETRY_FOR", "forever")])).is_err());
+        assert!(Config::example().contains("webhook_allow_private_networks = false"));
+    }
+
+    #[test]
     fn rate_limits_parse_from_every_layer() {
         let c = Config::load(None, env(&[])).expect("defaults");
         let limits = c.rate_limits().expect("valid").expect("on by default");
