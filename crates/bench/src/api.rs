@@ -45,6 +45,9 @@ pub struct Answer {
 impl Api {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: String, pool: usize) -> anyhow::Result<Api> {
+        // reqwest's TLS comes without a crypto provider in this workspace (see Cargo.toml):
+        // install ring's, or building the client panics. `Err` means one is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         // No timeout: a slow answer is a latency to measure, not an error.
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(pool)

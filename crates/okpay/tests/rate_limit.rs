@@ -37,6 +37,7 @@ async fn limited(backend: TestBackend, tweak: impl FnOnce(&mut Config)) -> Optio
 
 /// The same server seen from 127.0.0.2.
 fn from_another_ip(s: &TestServer) -> Api {
+    okpay_app::webhooks::sender::install_tls_provider();
     let client = reqwest::Client::builder()
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)))
         .build()

@@ -35,6 +35,14 @@ impl Answer {
     }
 }
 
+/// Installs rustls's `ring` provider as the process default, once. reqwest is built with TLS
+/// but without a provider in this workspace (no aws-lc), and panics when it builds a client
+/// before one is installed: call this before building any `reqwest::Client`.
+pub fn install_tls_provider() {
+    // `Err` only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Sends signed webhooks.
 #[derive(Clone)]
 pub struct Sender {
@@ -45,9 +53,7 @@ pub struct Sender {
 impl Sender {
     /// A sender; with `allow_private`, loopback and private addresses are allowed.
     pub fn new(allow_private: bool) -> Result<Sender, String> {
-        // HTTPS uses rustls on ring; the first caller in the process installs it (an `Err`
-        // only means a provider is installed already).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())

@@ -125,10 +125,12 @@ impl TestServer {
 
 impl Api {
     pub fn new(base: String) -> Api {
+        okpay_app::webhooks::sender::install_tls_provider();
         Api { base, client: reqwest::Client::new(), inbox: None }
     }
 
     pub fn with_inbox(base: String, inbox: Inbox) -> Api {
+        okpay_app::webhooks::sender::install_tls_provider();
         Api { base, client: reqwest::Client::new(), inbox: Some(inbox) }
     }
 
