@@ -85,6 +85,11 @@ codes! {
     RateLimited => "rate_limited",
     ServiceBusy => "service_busy",
     ApiError => "api_error",
+    FileTooLarge => "file_too_large",
+    UnsupportedFileType => "unsupported_file_type",
+    InvalidDocumentKind => "invalid_document_kind",
+    InvalidMultipart => "invalid_multipart",
+    DocumentAlreadyReviewed => "document_already_reviewed",
 }
 
 /// A failed use case.
@@ -139,6 +144,9 @@ impl AppError {
             ValidationError::InvalidAccountType => (Code::InvalidAccountType, None),
             ValidationError::WeakPassword(r) => (Code::WeakPassword, Some(r)),
             ValidationError::InvalidName => (Code::InvalidName, None),
+            ValidationError::InvalidDocumentKind => (Code::InvalidDocumentKind, None),
+            ValidationError::UnsupportedFileType => (Code::UnsupportedFileType, None),
+            ValidationError::FileTooLarge => (Code::FileTooLarge, None),
         };
         AppError { reason, ..AppError::new(code).param(param) }
     }

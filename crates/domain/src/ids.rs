@@ -40,6 +40,8 @@ pub enum IdKind {
     Session,
     /// `req_`
     Request,
+    /// `idv_` (an uploaded identity document)
+    IdentityDocument,
 }
 
 impl IdKind {
@@ -58,6 +60,7 @@ impl IdKind {
             IdKind::ApiKey => "key_",
             IdKind::Session => "ses_",
             IdKind::Request => "req_",
+            IdKind::IdentityDocument => "idv_",
         }
     }
 

@@ -1,8 +1,9 @@
-//! The texts of the account-security messages (sign-up, reset, lockout).
+//! The texts of the account-security messages (sign-up, reset, lockout); identity-document
+//! reviews are delegated to `kyc.rs`.
 
 use super::{Content, Locale, Template};
 
-/// What `template` says in `locale`.
+/// What `template` says in `locale` (the identity-document messages are in `kyc.rs`).
 pub(super) fn content(template: &Template, locale: Locale) -> Content {
     let zh = locale == Locale::Zh;
     match template {
@@ -120,6 +121,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("If it wasn't you, someone may be guessing your password; consider resetting it: {reset_url}")
             }],
         },
+        Template::IdentityDocumentApproved { kind, limit_factor } => super::kyc::approved(kind, *limit_factor, locale),
+        Template::IdentityDocumentRejected { kind, reason } => super::kyc::rejected(kind, reason, locale),
     }
 }
 

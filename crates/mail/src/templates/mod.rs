@@ -4,6 +4,7 @@
 //! that into a text part and an escaped HTML part, so the two always say the same thing.
 
 mod account;
+mod kyc;
 mod layout;
 
 pub use layout::Content;
@@ -75,6 +76,20 @@ pub enum Template {
         /// Where to reset the password.
         reset_url: String,
     },
+    /// An agent approved an identity document.
+    IdentityDocumentApproved {
+        /// `passport`, `id_card` or `proof_of_address`.
+        kind: String,
+        /// How much the daily limits grew (e.g. 10).
+        limit_factor: i64,
+    },
+    /// An agent rejected an identity document.
+    IdentityDocumentRejected {
+        /// `passport`, `id_card` or `proof_of_address`.
+        kind: String,
+        /// The agent's reason, quoted to the owner.
+        reason: String,
+    },
 }
 
 impl Template {
@@ -86,6 +101,8 @@ impl Template {
             Template::PasswordReset { .. } => "password_reset",
             Template::PasswordChanged { .. } => "password_changed",
             Template::AccountLocked { .. } => "account_locked",
+            Template::IdentityDocumentApproved { .. } => "identity_document_approved",
+            Template::IdentityDocumentRejected { .. } => "identity_document_rejected",
         }
     }
 
@@ -111,6 +128,8 @@ mod tests {
             Template::PasswordReset { link: link.clone(), valid_minutes: 30 },
             Template::PasswordChanged { reset_url: "https://pay.example/forgot-password".into() },
             Template::AccountLocked { link, lock_minutes: 15, reset_url: "https://pay.example/forgot-password".into() },
+            Template::IdentityDocumentApproved { kind: "passport".into(), limit_factor: 10 },
+            Template::IdentityDocumentRejected { kind: "id_card".into(), reason: "The photo is blurred.".into() },
         ]
     }
 
@@ -140,7 +159,7 @@ mod tests {
     fn kinds_are_distinct_and_locales_parse() {
         let mut kinds: Vec<_> = all().iter().map(Template::kind).collect();
         kinds.dedup();
-        assert_eq!(kinds.len(), 5);
+        assert_eq!(kinds.len(), 7);
         assert_eq!(Locale::parse("zh-CN"), Locale::Zh);
         assert_eq!(Locale::parse("en"), Locale::En);
         assert_eq!(Locale::parse("fr"), Locale::En);
