@@ -14,6 +14,7 @@ pub mod devices;
 pub mod email_verification;
 pub mod error;
 pub mod history;
+pub mod identity_documents;
 pub mod idempotency;
 pub mod lockout;
 pub mod mail_worker;
@@ -55,6 +56,8 @@ pub struct AppConfig {
     pub lockout_window_us: i64,
     /// How long a lock lasts (and its unlock link works).
     pub lockout_duration_us: i64,
+    /// Largest identity-document file accepted, bytes.
+    pub max_document_bytes: usize,
 }
 
 impl Default for AppConfig {
@@ -68,6 +71,7 @@ impl Default for AppConfig {
             lockout_max_failures: 5,
             lockout_window_us: 15 * 60 * 1_000_000,
             lockout_duration_us: 15 * 60 * 1_000_000,
+            max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Uploaded identity documents' files (see [`App::with_document_files`]).
+    pub documents: Arc<dyn ports::DocumentFiles>,
 }
 
 impl App {
@@ -107,6 +113,13 @@ impl App {
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            documents: Arc::new(identity_documents::NoFiles),
         }
+    }
+
+    /// Keeps uploaded identity documents in `files` (without it, uploads answer `api_error`).
+    pub fn with_document_files(mut self, files: Arc<dyn ports::DocumentFiles>) -> App {
+        self.documents = files;
+        self
     }
 }

@@ -13,7 +13,9 @@
 
 mod account_sql;
 mod checks;
+mod document_sql;
 mod error;
+pub mod files;
 mod history;
 mod outbox_rows;
 mod postgres;

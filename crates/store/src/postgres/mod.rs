@@ -13,6 +13,7 @@ mod audit;
 mod batch;
 mod history;
 mod idempotency;
+mod identity_documents;
 mod ledger;
 mod outbox;
 mod payment_methods;

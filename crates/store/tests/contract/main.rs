@@ -8,6 +8,7 @@ mod audit;
 mod common;
 mod corruption;
 mod devices;
+mod identity_documents;
 mod ledger;
 mod open;
 mod outbox;
