@@ -776,6 +776,77 @@ pub fn entry(code: Code) -> Entry {
                 "请使用相同的 Idempotency-Key 重试；如问题持续出现，请联系客服并提供请求编号（request ID）。",
             ),
         ),
+        Code::FileTooLarge => (
+            413,
+            InvalidRequest,
+            t(
+                "File too large",
+                "The file is larger than the size accepted for identity documents (10 MB unless configured otherwise).",
+                "Upload a smaller file: scan at a lower resolution, or save the photo as JPEG, then try again.",
+            ),
+            t(
+                "文件过大",
+                "文件超过了身份证件允许的大小上限（默认为 10 MB）。",
+                "请上传较小的文件：降低扫描分辨率，或将照片保存为 JPEG 格式后重试。",
+            ),
+        ),
+        Code::UnsupportedFileType => (
+            415,
+            InvalidRequest,
+            t(
+                "Unsupported file type",
+                "The file isn't a JPEG, PNG or PDF. We check what the file contains, not its name.",
+                "Upload a photo (JPEG or PNG) or a PDF scan of the document. Renaming a file doesn't change its type.",
+            ),
+            t(
+                "不支持的文件类型",
+                "该文件不是 JPEG、PNG 或 PDF 格式。我们根据文件内容判断类型，而不是文件名。",
+                "请上传证件的照片（JPEG 或 PNG）或 PDF 扫描件。仅修改文件扩展名不会改变文件类型。",
+            ),
+        ),
+        Code::InvalidDocumentKind => (
+            400,
+            InvalidRequest,
+            t(
+                "Invalid document kind",
+                "The document kind must be passport, id_card or proof_of_address.",
+                "Choose the kind that matches the document you are uploading and send it in the kind field.",
+            ),
+            t(
+                "证件类型无效",
+                "证件类型必须是 passport（护照）、id_card（身份证）或 proof_of_address（地址证明）之一。",
+                "请在 kind 字段中选择与所上传证件相符的类型。",
+            ),
+        ),
+        Code::InvalidMultipart => (
+            400,
+            InvalidRequest,
+            t(
+                "Unreadable upload",
+                "The upload isn't a well-formed multipart/form-data body, so it couldn't be read.",
+                "Send the file as multipart/form-data with a kind field and a file field; most HTTP clients do this for \
+                you when you attach a file.",
+            ),
+            t(
+                "上传内容无法读取",
+                "上传内容不是格式正确的 multipart/form-data 请求，无法读取。",
+                "请以 multipart/form-data 格式上传，包含 kind 字段和 file 字段；大多数 HTTP 客户端在附加文件时会自动处理。",
+            ),
+        ),
+        Code::DocumentAlreadyReviewed => (
+            409,
+            InvalidRequest,
+            t(
+                "Document already reviewed",
+                "This identity document has already been approved or rejected.",
+                "Reload the document to see its decision. A new decision needs a new upload from the customer.",
+            ),
+            t(
+                "证件已审核",
+                "该身份证件已经被批准或拒绝。",
+                "请刷新查看审核结果；如需重新审核，需要客户重新上传证件。",
+            ),
+        ),
     };
     Entry { code, status, kind, en, zh }
 }
@@ -888,6 +959,10 @@ mod tests {
             (Code::RateLimited, 429, "rate_limit_error"),
             (Code::ServiceBusy, 503, "api_error"),
             (Code::ApiError, 500, "api_error"),
+            (Code::FileTooLarge, 413, "invalid_request_error"),
+            (Code::UnsupportedFileType, 415, "invalid_request_error"),
+            (Code::InvalidDocumentKind, 400, "invalid_request_error"),
+            (Code::DocumentAlreadyReviewed, 409, "invalid_request_error"),
         ];
         for (code, status, kind) in cases {
             let e = entry(code);

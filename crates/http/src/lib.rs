@@ -36,7 +36,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+    balances, deposits, identity_documents, me, password_resets, payment_methods, sessions, system, transactions,
+    transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -45,11 +46,23 @@ struct ApiDoc;
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    api_routes(state::upload_body_limit(okpay_app::AppConfig::default().max_document_bytes)).split_for_parts().1
 }
 
-fn api_routes() -> OpenApiRouter<AppState> {
+/// Every API route; uploads may be up to `upload_body_limit` bytes, other bodies up to the
+/// router's `max_body_bytes`.
+fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(
+            identity_documents::upload::upload_identity_document,
+            identity_documents::list::list_identity_documents
+        ))
+        .layer(DefaultBodyLimit::max(upload_body_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(uploads)
+        .routes(routes!(identity_documents::approve::approve_identity_document))
+        .routes(routes!(identity_documents::reject::reject_identity_document))
+        .routes(routes!(identity_documents::download::download_identity_document))
         .routes(routes!(users::create::create_user))
         .routes(routes!(users::verify_email::verify_email))
         .routes(routes!(users::unlock::unlock))
@@ -74,7 +87,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = api_routes().split_for_parts();
+    let (api, spec) = api_routes(state.upload_body_limit()).split_for_parts();
     let spec_json = serde_json::to_value(&spec).unwrap_or_default();
     let docs = docs_page(&spec);
     Router::new()

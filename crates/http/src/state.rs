@@ -17,3 +17,20 @@ pub struct AppState {
     /// Renders `/metrics`.
     pub metrics: Option<PrometheusHandle>,
 }
+
+/// Room for a multipart body's boundaries, headers and the `kind` field around the file.
+pub const MULTIPART_OVERHEAD_BYTES: usize = 64 * 1024;
+
+impl AppState {
+    /// Largest body of an upload: the largest file plus multipart overhead. A body past it is
+    /// cut off and answered `file_too_large`; one within it is read whole, so the answer always
+    /// reaches the client.
+    pub fn upload_body_limit(&self) -> usize {
+        upload_body_limit(self.app.config.max_document_bytes)
+    }
+}
+
+/// [`AppState::upload_body_limit`] for a largest file of `max_file_bytes`.
+pub fn upload_body_limit(max_file_bytes: usize) -> usize {
+    max_file_bytes.saturating_add(MULTIPART_OVERHEAD_BYTES)
+}

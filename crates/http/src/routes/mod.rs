@@ -2,6 +2,7 @@
 
 pub mod balances;
 pub mod deposits;
+pub mod identity_documents;
 pub mod me;
 pub mod password_resets;
 pub mod payment_methods;
