@@ -9,6 +9,7 @@
 //! * [`serve`] runs the router on a listener until a shutdown future completes, so tests bind
 //!   port 0 and the binary binds `OKPAY_LISTEN`.
 
+pub mod body;
 pub mod catalog;
 pub mod context;
 pub mod error;
@@ -57,7 +58,9 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
             identity_documents::upload::upload_identity_document,
             identity_documents::list::list_identity_documents
         ))
-        .layer(DefaultBodyLimit::max(upload_body_limit));
+        // The handler enforces the real limit on the file and drains a little past it (see
+        // `body`); this bound only stops reading an absurdly large body.
+        .layer(DefaultBodyLimit::max(body::drain_limit(upload_body_limit)));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
         .routes(routes!(identity_documents::approve::approve_identity_document))

@@ -22,9 +22,8 @@ pub struct AppState {
 pub const MULTIPART_OVERHEAD_BYTES: usize = 64 * 1024;
 
 impl AppState {
-    /// Largest body of an upload: the largest file plus multipart overhead. A body past it is
-    /// cut off and answered `file_too_large`; one within it is read whole, so the answer always
-    /// reaches the client.
+    /// Largest body of an upload: the largest file plus multipart overhead. A larger body is
+    /// answered `file_too_large` after being drained (see [`crate::body`]).
     pub fn upload_body_limit(&self) -> usize {
         upload_body_limit(self.app.config.max_document_bytes)
     }

@@ -16,6 +16,7 @@ use okpay_app::ports::StoredResponse;
 use okpay_app::{AppError, Code};
 use sha2::{Digest, Sha256};
 
+use crate::body::{BodyError, read_bounded};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Rendered};
 use crate::extract::auth::bearer;
@@ -50,9 +51,19 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     // Uploads (multipart) may be larger than JSON bodies; their route has its own limit.
     let upload = is_multipart(&parts.headers);
     let limit = if upload { state.upload_body_limit() } else { state.max_body_bytes };
-    let bytes = match to_bytes(body, limit).await {
+    let read = if upload {
+        read_bounded(body, limit).await
+    } else {
+        to_bytes(body, limit).await.map_err(|_| BodyError::TooLarge)
+    };
+    let bytes = match read {
         Ok(b) => b,
-        Err(_) if upload => return ApiError(AppError::new(Code::FileTooLarge).param("file")).into_response(),
+        Err(BodyError::TooLarge) if upload => {
+            return ApiError(AppError::new(Code::FileTooLarge).param("file")).into_response();
+        }
+        Err(BodyError::Broken(e)) if upload => {
+            return ApiError(AppError::new(Code::InvalidMultipart).detail(e)).into_response();
+        }
         Err(_) => return ApiError::from(Code::RequestTooLarge).into_response(),
     };
     let hash = request_hash(&parts.method, parts.uri.path_and_query().map_or("", |p| p.as_str()), &bytes);
