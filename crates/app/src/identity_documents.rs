@@ -7,11 +7,11 @@
 //! transaction.
 
 use async_trait::async_trait;
+use okpay_domain::UserStatus;
 use okpay_domain::document::{DocumentKind, DocumentStatus, check_upload};
 use okpay_domain::ids::IdKind;
 use okpay_domain::limits::VERIFIED_FACTOR;
 use okpay_domain::time::now_us;
-use okpay_domain::UserStatus;
 use okpay_ledger::StorageError;
 use okpay_mail::Template;
 use sha2::{Digest, Sha256};
@@ -158,12 +158,8 @@ impl App {
             ),
         };
         let mail = compose(&owner.email, &owner.locale, &owner.name, &template);
-        let event = Event {
-            subject: Some(&owner.id),
-            client: Some(client),
-            reason: Some(reason),
-            ..Event::by(staff, action)
-        };
+        let event =
+            Event { subject: Some(&owner.id), client: Some(client), reason: Some(reason), ..Event::by(staff, action) };
         let audit = audit::record(&event);
         let review = DocumentReview {
             document_id: id,

@@ -51,7 +51,8 @@ mod tests {
 
     #[test]
     fn level_zero_meets_the_contract_floor() {
-        let floor = [(Currency::Usd, 200_000), (Currency::Eur, 200_000), (Currency::Cny, 1_500_000), (Currency::Jpy, 300_000)];
+        let floor =
+            [(Currency::Usd, 200_000), (Currency::Eur, 200_000), (Currency::Cny, 1_500_000), (Currency::Jpy, 300_000)];
         for (c, min) in floor {
             let l = limits(0, c);
             assert_eq!(l.currency, c);

@@ -841,11 +841,7 @@ pub fn entry(code: Code) -> Entry {
                 "This identity document has already been approved or rejected.",
                 "Reload the document to see its decision. A new decision needs a new upload from the customer.",
             ),
-            t(
-                "证件已审核",
-                "该身份证件已经被批准或拒绝。",
-                "请刷新查看审核结果；如需重新审核，需要客户重新上传证件。",
-            ),
+            t("证件已审核", "该身份证件已经被批准或拒绝。", "请刷新查看审核结果；如需重新审核，需要客户重新上传证件。"),
         ),
     };
     Entry { code, status, kind, en, zh }

@@ -141,10 +141,8 @@ async fn bad_uploads_get_specific_codes_and_leave_nothing(backend: TestBackend) 
     assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_missing", Some("kind")), "{}", r.body);
     let r = upload_form(&s, &token, Form::new().text("kind", "passport"), None).await;
     assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_missing", Some("file")), "{}", r.body);
-    let extra = Form::new()
-        .text("kind", "passport")
-        .text("note", "hi")
-        .part("file", file_part(png(500), "a.png", "image/png"));
+    let extra =
+        Form::new().text("kind", "passport").text("note", "hi").part("file", file_part(png(500), "a.png", "image/png"));
     let r = upload_form(&s, &token, extra, None).await;
     assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_unknown", Some("note")), "{}", r.body);
     let twice = Form::new()
@@ -259,7 +257,9 @@ async fn staff_review_raises_limits_mails_and_audits(backend: TestBackend) {
     // Who, what, when, why — in the audit trail, for each decision.
     let sql = "SELECT COUNT(*) FROM audit_events WHERE subject = $1 AND actor = $2 AND action = $3 AND reason = $4 \
                AND at_us > 0";
-    for (action, why) in [("identity_document_approved", "Photo and name match the account"), ("identity_document_rejected", reason)] {
+    for (action, why) in
+        [("identity_document_approved", "Photo and name match the account"), ("identity_document_rejected", reason)]
+    {
         let n = audit_count(&s.db, sql, &user_id, &staff_id, action, why).await;
         assert_eq!(n, 1, "{action}");
     }

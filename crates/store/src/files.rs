@@ -129,7 +129,8 @@ mod tests {
         assert_ne!(a, b, "same content, different keys");
         assert!(a.len() >= 32 && a.bytes().all(|c| c.is_ascii_alphanumeric()));
         assert_eq!(files.get(&a).await.expect("get").as_deref(), Some(&b"%PDF-1.7 one"[..]));
-        let names: Vec<_> = std::fs::read_dir(files.dir()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(files.dir()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
         std::fs::write(tmp.path().join("secret"), b"x").expect("write");
         assert_eq!(files.get("../secret").await.expect("get"), None);

@@ -21,7 +21,11 @@ pub(super) fn approved(kind: &str, limit_factor: i64, locale: Locale) -> Content
     let zh = locale == Locale::Zh;
     let name = kind_name(kind, zh);
     Content {
-        subject: if zh { "您的身份证件已通过审核".into() } else { "Your identity document was approved".into() },
+        subject: if zh {
+            "您的身份证件已通过审核".into()
+        } else {
+            "Your identity document was approved".into()
+        },
         before: vec![if zh {
             format!("我们已审核您上传的{name}，审核通过。您的账户已完成身份验证。")
         } else {
@@ -41,7 +45,11 @@ pub(super) fn rejected(kind: &str, reason: &str, locale: Locale) -> Content {
     let zh = locale == Locale::Zh;
     let name = kind_name(kind, zh);
     Content {
-        subject: if zh { "您的身份证件未通过审核".into() } else { "We couldn't approve your identity document".into() },
+        subject: if zh {
+            "您的身份证件未通过审核".into()
+        } else {
+            "We couldn't approve your identity document".into()
+        },
         before: vec![
             if zh {
                 format!("我们已审核您上传的{name}，但未能通过。")

@@ -61,10 +61,12 @@ async fn read(req: Request, state: &AppState, max_file_bytes: usize) -> Result<U
                 let bytes = read_at_most(&mut field, MAX_KIND_BYTES).await?.unwrap_or_default();
                 upload.kind = Some(String::from_utf8_lossy(&bytes).trim().to_owned());
             }
-            "file" if upload.file.is_none() && !upload.too_large => match read_at_most(&mut field, max_file_bytes).await? {
-                Some(bytes) => upload.file = Some(bytes),
-                None => upload.too_large = true,
-            },
+            "file" if upload.file.is_none() && !upload.too_large => {
+                match read_at_most(&mut field, max_file_bytes).await? {
+                    Some(bytes) => upload.file = Some(bytes),
+                    None => upload.too_large = true,
+                }
+            }
             "kind" | "file" => return Err(AppError::new(Code::ParameterInvalid).param(name).detail("repeated").into()),
             "" => return Err(AppError::new(Code::InvalidMultipart).detail("a part without a name").into()),
             _ => return Err(AppError::new(Code::ParameterUnknown).param(name).into()),
