@@ -69,6 +69,7 @@ codes! {
     TotpNotEnabled => "totp_not_enabled",
     TokenInvalid => "token_invalid",
     TokenExpired => "token_expired",
+    AccountStatusConflict => "account_status_conflict",
     ResourceMissing => "resource_missing",
     RouteNotFound => "route_not_found",
     MethodNotAllowed => "method_not_allowed",

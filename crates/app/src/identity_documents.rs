@@ -20,6 +20,7 @@ use crate::audit::{self, Event};
 use crate::error::{AppError, Code};
 use crate::outbox::compose;
 use crate::ports::{DocumentFiles, DocumentReview, IdentityDocumentRecord};
+use crate::staff::parse_reason;
 use crate::sessions::Client;
 use crate::{App, Caller};
 
@@ -28,9 +29,6 @@ pub const DEFAULT_MAX_BYTES: usize = 10 * 1024 * 1024;
 
 /// Most documents returned per page.
 pub const MAX_PAGE: u32 = 100;
-
-/// Longest review reason kept, in characters.
-pub const MAX_REASON_CHARS: usize = 1_000;
 
 /// The `kyc_level` an approved identity document gives.
 pub const VERIFIED_LEVEL: i64 = 1;
@@ -122,7 +120,8 @@ impl App {
     }
 
     /// Approves or rejects a pending document (staff only, never one's own) with `reason`:
-    /// mails the owner in their language and audits who, what, when and why.
+    /// mails the owner in their language and audits who, what, when and why. Refused attempts
+    /// are audited too, as failures.
     pub async fn review_identity_document(
         &self,
         staff: &Caller,
@@ -131,52 +130,67 @@ impl App {
         reason: &str,
         client: &Client,
     ) -> Result<IdentityDocumentRecord, AppError> {
-        staff.require_staff()?;
-        let reason = check_reason(reason)?;
-        let doc = self.pending_document(id).await?;
-        if doc.user_id == staff.id() {
-            // Four eyes: nobody raises their own limits.
-            return Err(AppError::new(Code::PermissionDenied).detail("staff reviewing their own document"));
-        }
+        let action = match decision {
+            Decision::Approve => "identity_document_approved",
+            Decision::Reject => "identity_document_rejected",
+        };
+        let doc = self.store.identity_document(id).await?;
+        let refused = Event {
+            subject: doc.as_ref().map(|d| d.user_id.as_str()),
+            client: Some(client),
+            success: false,
+            ..Event::by(staff, action)
+        };
+        let checked = check_review(staff, doc.as_ref());
+        let doc = match (checked, doc.as_ref()) {
+            (Ok(()), Some(doc)) => doc,
+            (Err(e), _) => {
+                if e.code != Code::ResourceMissing {
+                    self.audit(Event { reason: Some(e.code.as_str()), ..refused }).await?;
+                }
+                return Err(e);
+            }
+            (Ok(()), None) => return Err(AppError::new(Code::ResourceMissing)),
+        };
+        let reason = parse_reason(Some(reason))?;
         let owner = self
             .store
             .user_by_id(&doc.user_id)
             .await?
             .ok_or_else(|| AppError::internal(format!("document {id} without its owner")))?;
-        let (status, action, template, raise) = match decision {
+        let (status, template, raise) = match decision {
             Decision::Approve => (
                 DocumentStatus::Approved,
-                "identity_document_approved",
                 Template::IdentityDocumentApproved { kind: doc.kind.clone(), limit_factor: VERIFIED_FACTOR },
                 Some(VERIFIED_LEVEL),
             ),
             Decision::Reject => (
                 DocumentStatus::Rejected,
-                "identity_document_rejected",
-                Template::IdentityDocumentRejected { kind: doc.kind.clone(), reason: reason.to_owned() },
+                Template::IdentityDocumentRejected { kind: doc.kind.clone(), reason: reason.clone() },
                 None,
             ),
         };
         let mail = compose(&owner.email, &owner.locale, &owner.name, &template);
-        let event =
-            Event { subject: Some(&owner.id), client: Some(client), reason: Some(reason), ..Event::by(staff, action) };
+        let event = Event { success: true, reason: Some(&reason), ..refused };
         let audit = audit::record(&event);
         let review = DocumentReview {
             document_id: id,
             status: status.as_str(),
             reviewer_id: staff.id(),
-            reason,
+            reason: &reason,
             at_us: audit.at_us,
             raise_kyc_level_to: raise,
             mail: &mail,
             audit: &audit,
         };
-        let reviewed = self
-            .store
-            .review_identity_document(&review)
-            .await?
-            .ok_or_else(|| AppError::new(Code::DocumentAlreadyReviewed).detail("reviewed concurrently"))?;
+        let Some(reviewed) = self.store.review_identity_document(&review).await? else {
+            // Another agent decided first, between our read and our write.
+            let code = Code::DocumentAlreadyReviewed;
+            self.audit(Event { success: false, reason: Some(code.as_str()), ..event }).await?;
+            return Err(AppError::new(code).detail("reviewed concurrently"));
+        };
         self.mail_queued();
+        tracing::info!(document = %id, staff = %staff.id(), action, "identity document reviewed");
         Ok(reviewed)
     }
 
@@ -203,36 +217,71 @@ impl App {
         .await?;
         Ok((doc, content))
     }
-
-    async fn pending_document(&self, id: &str) -> Result<IdentityDocumentRecord, AppError> {
-        let doc = self.store.identity_document(id).await?.ok_or_else(|| AppError::new(Code::ResourceMissing))?;
-        if doc.status != DocumentStatus::PendingReview.as_str() {
-            return Err(AppError::new(Code::DocumentAlreadyReviewed));
-        }
-        Ok(doc)
-    }
 }
 
-/// A review reason: trimmed, not blank, at most [`MAX_REASON_CHARS`] characters.
-fn check_reason(reason: &str) -> Result<&str, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(AppError::new(Code::ParameterInvalid).param("reason"));
+/// Whether `staff` may review `doc`: staff only, the document must exist and be pending, and
+/// nobody reviews their own (four eyes: nobody raises their own limits).
+fn check_review(staff: &Caller, doc: Option<&IdentityDocumentRecord>) -> Result<(), AppError> {
+    staff.require_staff()?;
+    let doc = doc.ok_or_else(|| AppError::new(Code::ResourceMissing))?;
+    if doc.status != DocumentStatus::PendingReview.as_str() {
+        return Err(AppError::new(Code::DocumentAlreadyReviewed));
     }
-    Ok(reason)
+    if doc.user_id == staff.id() {
+        return Err(AppError::new(Code::PermissionDenied).detail("staff reviewing their own document"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ports::UserRecord;
+
+    fn caller(id: &str, roles: &str) -> Caller {
+        let user = UserRecord {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            name: "N".into(),
+            account_type: "personal".into(),
+            status: "active".into(),
+            email_verified: true,
+            locale: "en".into(),
+            password_hash: String::new(),
+            roles: roles.into(),
+            kyc_level: 0,
+            created_at_us: 0,
+        };
+        Caller { user, session_id: "ses_1".into() }
+    }
+
+    fn doc(owner: &str, status: &str) -> IdentityDocumentRecord {
+        IdentityDocumentRecord {
+            id: "idv_1".into(),
+            user_id: owner.into(),
+            kind: "passport".into(),
+            content_type: "image/png".into(),
+            size_bytes: 100,
+            sha256: String::new(),
+            storage_key: "k".into(),
+            status: status.into(),
+            review_reason: None,
+            reviewer_id: None,
+            created_at_us: 0,
+            reviewed_at_us: None,
+        }
+    }
 
     #[test]
-    fn reasons_are_trimmed_and_bounded() {
-        assert_eq!(check_reason("  blurred photo \n"), Ok("blurred photo"));
-        for bad in ["", "   \n", &"x".repeat(MAX_REASON_CHARS + 1)] {
-            let e = check_reason(bad).expect_err("refused");
-            assert_eq!((e.code, e.param.as_deref()), (Code::ParameterInvalid, Some("reason")));
-        }
-        assert!(check_reason(&"文".repeat(MAX_REASON_CHARS)).is_ok());
+    fn only_other_staff_review_pending_documents() {
+        let agent = caller("usr_agent", "user agent");
+        let code = |c: &Caller, d: Option<&IdentityDocumentRecord>| check_review(c, d).err().map(|e| e.code);
+        assert_eq!(code(&agent, Some(&doc("usr_a", "pending_review"))), None);
+        assert_eq!(code(&caller("usr_admin", "admin"), Some(&doc("usr_a", "pending_review"))), None);
+        assert_eq!(code(&caller("usr_b", "user"), Some(&doc("usr_a", "pending_review"))), Some(Code::PermissionDenied));
+        assert_eq!(code(&caller("usr_b", "user"), None), Some(Code::PermissionDenied), "no probing for ids");
+        assert_eq!(code(&agent, None), Some(Code::ResourceMissing));
+        assert_eq!(code(&agent, Some(&doc("usr_a", "approved"))), Some(Code::DocumentAlreadyReviewed));
+        assert_eq!(code(&agent, Some(&doc("usr_agent", "pending_review"))), Some(Code::PermissionDenied));
     }
 }

@@ -5,7 +5,8 @@
 //! * Errors: handlers return [`error::ApiError`] (from `okpay_app::AppError`); it is rendered
 //!   once, in the caller's language, with the request id (see [`context`]).
 //! * Layers, outermost first: [`middleware::envelope`] (request id, language, logs, metrics,
-//!   uniform errors), panic catcher, body limit, [`middleware::idempotency`].
+//!   uniform errors), panic catcher, body limit, [`middleware::rate_limit`] (per-IP budgets of
+//!   the security endpoints, [`rate_limit`]), [`middleware::idempotency`].
 //! * [`serve`] runs the router on a listener until a shutdown future completes, so tests bind
 //!   port 0 and the binary binds `OKPAY_LISTEN`.
 
@@ -16,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod money;
+pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod views;
@@ -37,8 +39,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    balances, deposits, identity_documents, me, password_resets, payment_methods, sessions, system, transactions,
-    transfers, users,
+    agent, balances, deposits, identity_documents, me, password_resets, payment_methods, sessions, system,
+    transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -83,6 +85,10 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::create::create_transfer))
         .routes(routes!(transactions::list::list_transactions))
         .routes(routes!(transactions::get::get_transaction))
+        .routes(routes!(agent::users_status::freeze))
+        .routes(routes!(agent::users_status::unfreeze))
+        .routes(routes!(agent::users_status::unlock))
+        .routes(routes!(agent::audit_log::audit_log))
         .routes(routes!(system::help_errors::error_help))
         .routes(routes!(system::health::healthz))
         .routes(routes!(system::metrics::metrics))
@@ -99,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/docs", get(move || async move { Html(docs) }))
         .route("/help/errors/{code}", get(system::help_errors::error_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::idempotency::idempotency))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::rate_limit::rate_limit))
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::envelope::envelope))

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use okpay_app::App;
 
+use crate::rate_limit::RateLimits;
+
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +18,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Renders `/metrics`.
     pub metrics: Option<PrometheusHandle>,
+    /// Per-IP budgets of the security endpoints; `None` when `OKPAY_RATE_LIMIT=off`.
+    pub rate_limits: Option<Arc<RateLimits>>,
 }
 
 /// Room for a multipart body's boundaries, headers and the `kind` field around the file.

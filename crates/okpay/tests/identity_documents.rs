@@ -74,18 +74,6 @@ fn stored_files(s: &TestServer) -> usize {
     std::fs::read_dir(s.data.path().join("documents")).map(|d| d.count()).unwrap_or(0)
 }
 
-/// Makes `email` a support agent behind the API's back (test-only: grants the role in SQL).
-async fn make_agent(db: &TestDb, email: &str) {
-    let sql = "UPDATE users SET roles = 'user agent' WHERE email = $1";
-    if db.url.starts_with("sqlite:") {
-        let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
-        sqlx::query(sql).bind(email).execute(&mut c).await.expect("grant");
-    } else {
-        let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
-        sqlx::query(sql).bind(email).execute(&mut c).await.expect("grant");
-    }
-}
-
 async fn review(s: &TestServer, token: &str, id: &str, decision: &str, body: &Value) -> Resp {
     s.post(&format!("/v1/agent/identity-documents/{id}/{decision}"), Some(token), None, body).await
 }
@@ -205,8 +193,7 @@ async fn oversized_uploads_leave_nothing(backend: TestBackend) {
 async fn staff_review_raises_limits_mails_and_audits(backend: TestBackend) {
     let Some(s) = TestServer::start(backend).await else { return };
     let (token, email, user_id) = s.user().await;
-    let (staff, staff_email, staff_id) = s.user().await;
-    make_agent(&s.db, &staff_email).await;
+    let (staff, _, staff_id) = s.staff("agent").await;
     let me = s.get("/v1/me", Some(&token)).await;
     assert_eq!(me.body["kyc_level"], 0);
     let usd = |me: &Resp| me.body["limits"].as_array().unwrap().iter().find(|l| l["currency"] == "usd").cloned();
@@ -240,6 +227,8 @@ async fn staff_review_raises_limits_mails_and_audits(backend: TestBackend) {
     let r = review(&s, &staff, &bill_id, "reject", &json!({})).await;
     assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_missing", Some("reason")), "{}", r.body);
     let r = review(&s, &staff, &bill_id, "reject", &json!({"reason": "   "})).await;
+    assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_missing", Some("reason")), "{}", r.body);
+    let r = review(&s, &staff, &bill_id, "reject", &json!({"reason": "x".repeat(1_001)})).await;
     assert_eq!((r.code(), r.body["error"]["param"].as_str()), ("parameter_invalid", Some("reason")), "{}", r.body);
     let reason = "The statement is older than three months";
     let r = review(&s, &staff, &bill_id, "reject", &json!({"reason": reason})).await;
@@ -293,9 +282,11 @@ async fn only_staff_review_and_download(backend: TestBackend) {
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "permission_denied"));
     assert_eq!(s.get("/v1/me", Some(&token)).await.body["kyc_level"], 0);
     assert_eq!(count(&s.db, "SELECT COUNT(*) FROM identity_documents WHERE status = $1", "pending_review").await, 1);
+    let refused = "SELECT COUNT(*) FROM audit_events WHERE subject = $1 AND outcome = 'failure' \
+                   AND reason = 'permission_denied' AND action LIKE 'identity_document_%'";
+    assert_eq!(count(&s.db, refused, &user_id).await, 2, "refused attempts are audited");
     // Staff may not review their own document either.
-    let (staff, staff_email, _) = s.user().await;
-    make_agent(&s.db, &staff_email).await;
+    let (staff, _, _) = s.staff("admin").await;
     let own = upload(&s, &staff, "passport", png(700), "mine.png", "image/png").await;
     let own_id = own.body["id"].as_str().unwrap();
     let r = review(&s, &staff, own_id, "approve", &json!({"reason": "it is me"})).await;

@@ -1,5 +1,6 @@
 //! One module per resource, one file per action.
 
+pub mod agent;
 pub mod balances;
 pub mod deposits;
 pub mod identity_documents;

@@ -1,7 +1,7 @@
 //! Identity documents: rows page newest first per owner; a review changes the document, raises
 //! the owner's level, queues the mail and appends the audit event together, exactly once.
 
-use okpay_app::ports::{AuditRecord, DocumentReview, IdentityDocumentRecord, OutboxMail, UserRecord};
+use okpay_app::ports::{AuditQuery, AuditRecord, DocumentReview, IdentityDocumentRecord, OutboxMail, UserRecord};
 use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, TestResult, contract};
@@ -69,6 +69,10 @@ fn event(action: &str) -> AuditRecord {
     }
 }
 
+fn about(subject: &str) -> AuditQuery<'_> {
+    AuditQuery { actor: None, subject: Some(subject), before_id: None, limit: 10 }
+}
+
 fn review<'a>(id: &'a str, status: &'a str, mail: &'a OutboxMail, audit: &'a AuditRecord) -> DocumentReview<'a> {
     DocumentReview {
         document_id: id,
@@ -118,7 +122,7 @@ async fn a_review_writes_everything_once(b: TestBackend) -> TestResult {
     assert_eq!(s.identity_document("idv_1").await?, Some(done));
     assert_eq!(s.user_by_id("usr_a").await?.ok_or("user")?.kyc_level, 1);
     assert_eq!(s.mail_counts().await?.pending, 1);
-    let trail = s.audit_of("usr_a", None, 10).await?;
+    let trail = s.audit_log(&about("usr_a")).await?;
     assert_eq!(trail.len(), 1);
     assert_eq!(AuditRecord { id: 0, ..trail[0].clone() }, e1);
 
@@ -128,7 +132,7 @@ async fn a_review_writes_everything_once(b: TestBackend) -> TestResult {
     assert_eq!(s.review_identity_document(&review("idv_404", "rejected", &m2, &e2)).await?, None);
     assert_eq!(s.identity_document("idv_1").await?.ok_or("doc")?.status, "approved");
     assert_eq!(s.mail_counts().await?.pending, 1);
-    assert_eq!(s.audit_of("usr_a", None, 10).await?.len(), 1);
+    assert_eq!(s.audit_log(&about("usr_a")).await?.len(), 1);
 
     // A rejection never lowers the level.
     let done = s.review_identity_document(&review("idv_2", "rejected", &m2, &e2)).await?.ok_or("reviewed")?;
