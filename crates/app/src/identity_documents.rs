@@ -20,8 +20,8 @@ use crate::audit::{self, Event};
 use crate::error::{AppError, Code};
 use crate::outbox::compose;
 use crate::ports::{DocumentFiles, DocumentReview, IdentityDocumentRecord};
-use crate::staff::parse_reason;
 use crate::sessions::Client;
+use crate::staff::parse_reason;
 use crate::{App, Caller};
 
 /// Largest file accepted by default: 10 MiB.
