@@ -5,6 +5,7 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
+mod profile;
 mod status;
 
 use async_trait::async_trait;
@@ -14,6 +15,7 @@ pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
 };
+pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 
 /// A stored user.
@@ -335,6 +337,7 @@ pub trait AppStore:
     + TwoFactorStore
     + AuditStore
     + AccountStatusStore
+    + ProfileStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -11,6 +11,7 @@ mod devices;
 mod ledger;
 mod open;
 mod outbox;
+mod profile;
 mod props;
 mod status;
 mod throttle;
