@@ -12,6 +12,7 @@ mod identity_documents;
 mod ledger;
 mod open;
 mod outbox;
+mod profile;
 mod props;
 mod status;
 mod throttle;
