@@ -48,31 +48,41 @@ pub async fn upload_identity_document(
 }
 
 /// Reads the `kind` and `file` fields; any other field is `parameter_unknown`, a repeated one
-/// `parameter_invalid`.
+/// `parameter_invalid`. After the first error the rest of the body is still read (and
+/// dropped, within the route's limit), so the client receives the answer.
 async fn read(req: Request, state: &AppState, max_file_bytes: usize) -> Result<Upload, ApiError> {
     let mut multipart = Multipart::from_request(req, state)
         .await
         .map_err(|e| AppError::new(Code::UnsupportedMediaType).detail(e.to_string()))?;
     let mut upload = Upload::default();
+    let mut refused: Option<AppError> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(body_error)? {
         let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
+        let error = match name.as_str() {
+            _ if refused.is_some() => None,
             "kind" if upload.kind.is_none() => {
                 let bytes = read_at_most(&mut field, MAX_KIND_BYTES).await?.unwrap_or_default();
                 upload.kind = Some(String::from_utf8_lossy(&bytes).trim().to_owned());
+                continue;
             }
             "file" if upload.file.is_none() && !upload.too_large => {
                 match read_at_most(&mut field, max_file_bytes).await? {
                     Some(bytes) => upload.file = Some(bytes),
                     None => upload.too_large = true,
                 }
+                continue;
             }
-            "kind" | "file" => return Err(AppError::new(Code::ParameterInvalid).param(name).detail("repeated").into()),
-            "" => return Err(AppError::new(Code::InvalidMultipart).detail("a part without a name").into()),
-            _ => return Err(AppError::new(Code::ParameterUnknown).param(name).into()),
-        }
+            "kind" | "file" => Some(AppError::new(Code::ParameterInvalid).param(name).detail("repeated")),
+            "" => Some(AppError::new(Code::InvalidMultipart).detail("a part without a name")),
+            _ => Some(AppError::new(Code::ParameterUnknown).param(name)),
+        };
+        refused = refused.or(error);
+        read_at_most(&mut field, 0).await?;
     }
-    Ok(upload)
+    match refused {
+        Some(e) => Err(e.into()),
+        None => Ok(upload),
+    }
 }
 
 /// The field's bytes, or `None` if there are more than `max` (the rest is read and dropped,
