@@ -19,6 +19,7 @@ on_both_backends!(
     only_staff_review_and_download,
     frozen_accounts_may_upload_closed_ones_may_not,
     a_failed_insert_removes_the_file,
+    owners_are_mailed_in_their_language,
 );
 
 /// A PNG signature followed by `len - 8` bytes of filler.
@@ -300,6 +301,13 @@ async fn only_staff_review_and_download(backend: TestBackend) {
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert!(h["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert_eq!(res.bytes().await.expect("bytes").to_vec(), content);
+    // No static route serves the stored files, under any path.
+    let key = std::fs::read_dir(s.data.path().join("documents")).unwrap().next().unwrap().unwrap().file_name();
+    let key = key.to_str().unwrap().to_owned();
+    for path in [format!("/{key}"), format!("/documents/{key}"), format!("/v1/documents/{key}")] {
+        let r = s.get(&path, Some(&staff)).await;
+        assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "route_not_found"), "{path}");
+    }
     let viewed = "SELECT COUNT(*) FROM audit_events WHERE subject = $1 AND action = 'identity_document_viewed'";
     assert_eq!(count(&s.db, viewed, &user_id).await, 1);
 }
@@ -334,4 +342,21 @@ async fn a_failed_insert_removes_the_file(backend: TestBackend) {
     let r = upload(&s, &token, "passport", png(900), "p.png", "image/png").await;
     assert_eq!((r.status, r.code()), (StatusCode::INTERNAL_SERVER_ERROR, "api_error"), "{}", r.body);
     assert_eq!(stored_files(&s), 1, "the second file was removed with its failed row");
+}
+
+async fn owners_are_mailed_in_their_language(backend: TestBackend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let (token, email, _) = s.user().await;
+    let (staff, _, _) = s.staff("agent").await;
+    let body = json!({"locale": "zh"});
+    let r = s.request(reqwest::Method::PATCH, "/v1/me", Some(&token), None, Some(&body), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let doc = upload(&s, &token, "id_card", png(600), "id.png", "image/png").await;
+    let reason = "照片模糊，无法辨认";
+    let r = review(&s, &staff, doc.body["id"].as_str().unwrap(), "reject", &json!({"reason": reason})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let inbox = s.inbox.as_ref().unwrap();
+    let mail = inbox.wait_for(&email, MAIL_WAIT, |m| m.text.contains(reason)).await.expect("rejection mail");
+    assert!(mail.subject.contains("未通过审核"), "{}", mail.subject);
+    assert!(mail.text.contains("身份证"), "names the document kind in Chinese: {}", mail.text);
 }
