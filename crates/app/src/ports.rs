@@ -5,6 +5,7 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
+mod closure;
 
 use async_trait::async_trait;
 use okpay_ledger::{StatementLine, StorageError};
@@ -13,6 +14,7 @@ pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
 };
+pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +310,7 @@ pub trait AppStore:
     + SignInThrottleStore
     + TwoFactorStore
     + AuditStore
+    + ClosureStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -33,4 +33,7 @@ pub enum ValidationError {
     /// A name is empty, too long or holds control characters.
     #[error("invalid name")]
     InvalidName,
+    /// A free-text reason is too long or holds control characters.
+    #[error("invalid reason")]
+    InvalidReason,
 }

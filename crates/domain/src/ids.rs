@@ -40,6 +40,8 @@ pub enum IdKind {
     Session,
     /// `req_`
     Request,
+    /// `clr_` (a request to close an account)
+    ClosureRequest,
 }
 
 impl IdKind {
@@ -58,6 +60,7 @@ impl IdKind {
             IdKind::ApiKey => "key_",
             IdKind::Session => "ses_",
             IdKind::Request => "req_",
+            IdKind::ClosureRequest => "clr_",
         }
     }
 

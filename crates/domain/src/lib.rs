@@ -5,6 +5,7 @@
 //! [`ValidationError`]s that carry a stable code the HTTP layer maps to its error body.
 
 pub mod card;
+pub mod closure;
 pub mod email;
 pub mod error;
 pub mod ids;

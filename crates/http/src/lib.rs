@@ -36,7 +36,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    balances, deposits, me, password_resets, payment_methods, sessions, system, transactions, transfers, users,
+    agent_closure_requests, balances, closure_requests, deposits, me, password_resets, payment_methods, sessions,
+    system, transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -61,6 +62,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::get::get_me))
         .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
         .routes(routes!(me::totp_confirm::confirm_totp))
+        .routes(routes!(
+            closure_requests::create::create_closure_request,
+            closure_requests::list::list_closure_requests
+        ))
+        .routes(routes!(agent_closure_requests::approve::approve_closure_request))
+        .routes(routes!(agent_closure_requests::reject::reject_closure_request))
         .routes(routes!(balances::list::list_balances))
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))

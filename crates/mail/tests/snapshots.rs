@@ -25,6 +25,11 @@ fn all() -> Vec<Template> {
             lock_minutes: 15,
             reset_url: format!("{base}/forgot-password"),
         },
+        Template::ClosureApproved { help_url: format!("{base}/help/close-account") },
+        Template::ClosureRejected {
+            reason: "A refund is still open.".into(),
+            help_url: format!("{base}/help/close-account"),
+        },
     ]
 }
 

@@ -13,6 +13,7 @@
 
 mod account_sql;
 mod checks;
+mod closure_sql;
 mod error;
 mod history;
 mod outbox_rows;

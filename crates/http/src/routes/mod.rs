@@ -1,6 +1,8 @@
 //! One module per resource, one file per action.
 
+pub mod agent_closure_requests;
 pub mod balances;
+pub mod closure_requests;
 pub mod deposits;
 pub mod me;
 pub mod password_resets;

@@ -120,6 +120,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("If it wasn't you, someone may be guessing your password; consider resetting it: {reset_url}")
             }],
         },
+        // Written by `closure.rs`; `Template::render` never asks this module for them.
+        Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => Content::default(),
     }
 }
 

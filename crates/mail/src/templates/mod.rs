@@ -4,6 +4,7 @@
 //! that into a text part and an escaped HTML part, so the two always say the same thing.
 
 mod account;
+mod closure;
 mod layout;
 
 pub use layout::Content;
@@ -75,6 +76,19 @@ pub enum Template {
         /// Where to reset the password.
         reset_url: String,
     },
+    /// Staff approved the owner's closure request: the account is closed (sent to the address
+    /// on file just before it is erased).
+    ClosureApproved {
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
+    /// Staff refused the owner's closure request: the account stays open.
+    ClosureRejected {
+        /// The staff member's reason.
+        reason: String,
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
 }
 
 impl Template {
@@ -86,12 +100,18 @@ impl Template {
             Template::PasswordReset { .. } => "password_reset",
             Template::PasswordChanged { .. } => "password_changed",
             Template::AccountLocked { .. } => "account_locked",
+            Template::ClosureApproved { .. } => "closure_approved",
+            Template::ClosureRejected { .. } => "closure_rejected",
         }
     }
 
     /// Renders the message for a recipient called `name`, in `locale`.
     pub fn render(&self, locale: Locale, name: &str) -> Rendered {
-        account::content(self, locale).render(locale, name)
+        let content = match self {
+            Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => closure::content(self, locale),
+            _ => account::content(self, locale),
+        };
+        content.render(locale, name)
     }
 }
 
@@ -111,6 +131,11 @@ mod tests {
             Template::PasswordReset { link: link.clone(), valid_minutes: 30 },
             Template::PasswordChanged { reset_url: "https://pay.example/forgot-password".into() },
             Template::AccountLocked { link, lock_minutes: 15, reset_url: "https://pay.example/forgot-password".into() },
+            Template::ClosureApproved { help_url: "https://pay.example/help/close-account".into() },
+            Template::ClosureRejected {
+                reason: "A refund is still open.".into(),
+                help_url: "https://pay.example/help/close-account".into(),
+            },
         ]
     }
 
@@ -140,7 +165,7 @@ mod tests {
     fn kinds_are_distinct_and_locales_parse() {
         let mut kinds: Vec<_> = all().iter().map(Template::kind).collect();
         kinds.dedup();
-        assert_eq!(kinds.len(), 5);
+        assert_eq!(kinds.len(), 7);
         assert_eq!(Locale::parse("zh-CN"), Locale::Zh);
         assert_eq!(Locale::parse("en"), Locale::En);
         assert_eq!(Locale::parse("fr"), Locale::En);

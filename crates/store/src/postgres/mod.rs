@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod closure;
 mod batch;
 mod history;
 mod idempotency;
