@@ -1,10 +1,10 @@
 //! Closing an account, the customer's side: ask for closure (refused while money is in the
 //! account or on its way) and see one's requests. Staff decide in [`crate::closure_review`].
 
+use okpay_domain::UserStatus;
 use okpay_domain::closure::{ClosureStatus, parse_reason};
 use okpay_domain::ids::IdKind;
 use okpay_domain::time::now_us;
-use okpay_domain::UserStatus;
 
 use crate::audit::Event;
 use crate::error::{AppError, Code, Details};

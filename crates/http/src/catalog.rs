@@ -733,11 +733,7 @@ pub fn entry(code: Code) -> Entry {
                 "This closure request has already been approved or rejected.",
                 "Reload the request to see its decision; a new request is needed to review the account again.",
             ),
-            t(
-                "申请已处理",
-                "该注销申请已被批准或拒绝。",
-                "请刷新查看处理结果；如需再次审核，需要用户重新提交申请。",
-            ),
+            t("申请已处理", "该注销申请已被批准或拒绝。", "请刷新查看处理结果；如需再次审核，需要用户重新提交申请。"),
         ),
         Code::InsufficientFunds => (
             402,

@@ -9,8 +9,8 @@
 
 mod accounts;
 mod audit;
-mod closure;
 mod batch;
+mod closure;
 mod history;
 mod idempotency;
 mod ledger;

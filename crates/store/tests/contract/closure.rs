@@ -132,7 +132,9 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     assert_eq!(s.user_by_id("usr_c").await?, Some(alice.clone()), "a blocked approval writes nothing");
 
     // All out, but with a withdrawal-like hold pending: still blocked.
-    ledger.execute(&[transfer("tr_out", wallet, books.system, 1_000)?, hold("wd_1", wallet, books.system, 50)?]).await?;
+    ledger
+        .execute(&[transfer("tr_out", wallet, books.system, 1_000)?, hold("wd_1", wallet, books.system, 50)?])
+        .await?;
     assert_eq!(blocked(s.approve_closure(&approval).await?), [("usd".to_owned(), 50, 50, 0)]);
     ledger.execute(&[void("wd_1"), transfer("tr_rest", wallet, books.system, 50)?]).await?;
 
@@ -144,7 +146,10 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     let ApprovalOutcome::Closed(done) = s.approve_closure(&approval).await? else { panic!("not closed") };
     assert_eq!((done.status.as_str(), done.decided_by.as_deref()), ("approved", Some("usr_staff")));
     let closed = s.user_by_id("usr_c").await?.ok_or("the row stays")?;
-    assert_eq!((closed.status.as_str(), closed.email.as_str(), closed.name.as_str()), ("closed", "closed+usr_c@invalid", ""));
+    assert_eq!(
+        (closed.status.as_str(), closed.email.as_str(), closed.name.as_str()),
+        ("closed", "closed+usr_c@invalid", "")
+    );
     assert_eq!(closed.password_hash, "!closed");
     assert_eq!(s.user_by_email("carol@example.com").await?, None);
     assert_eq!(s.closed_user_by_email_hash("hash_of_carol").await?.map(|u| u.id).as_deref(), Some("usr_c"));
