@@ -5,7 +5,7 @@
 use okpay_domain::time::now_us;
 
 use crate::error::{AppError, Code};
-use crate::ports::AuditRecord;
+use crate::ports::{AuditQuery, AuditRecord};
 use crate::sessions::Client;
 use crate::{App, Caller};
 
@@ -35,6 +35,19 @@ pub struct Event<'a> {
 }
 
 impl<'a> Event<'a> {
+    /// The owner of `user_id` acting on their own account without a session (an emailed link).
+    pub fn own(user_id: &'a str, action: &'static str) -> Event<'a> {
+        Event {
+            actor: user_id,
+            subject: Some(user_id),
+            action,
+            success: true,
+            client: None,
+            reason: None,
+            session_id: None,
+        }
+    }
+
     /// A user acting on their own account through a session.
     pub fn by(caller: &'a Caller, action: &'static str) -> Event<'a> {
         Event {
@@ -68,18 +81,24 @@ impl App {
         Ok(())
     }
 
-    /// A user's audit trail, newest first; staff only.
-    pub async fn audit_trail(
+    /// `GET /v1/agent/audit-log`: events by `actor` and/or about `subject`, newest first,
+    /// older than `before_id`; staff only. Returns at most `limit` events and whether more follow.
+    pub async fn audit_log(
         &self,
         staff: &Caller,
-        subject: &str,
+        actor: Option<&str>,
+        subject: Option<&str>,
         before_id: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<AuditRecord>, AppError> {
+    ) -> Result<(Vec<AuditRecord>, bool), AppError> {
         staff.require_staff()?;
         if !(1..=MAX_PAGE).contains(&limit) {
             return Err(AppError::new(Code::ParameterInvalid).param("limit"));
         }
-        Ok(self.store.audit_of(subject, before_id, limit).await?)
+        let query = AuditQuery { actor, subject, before_id, limit: limit.saturating_add(1) };
+        let mut events = self.store.audit_log(&query).await?;
+        let has_more = events.len() > limit as usize;
+        events.truncate(limit as usize);
+        Ok((events, has_more))
     }
 }

@@ -71,6 +71,7 @@ codes! {
     TotpNotEnabled => "totp_not_enabled",
     TokenInvalid => "token_invalid",
     TokenExpired => "token_expired",
+    AccountStatusConflict => "account_status_conflict",
     ResourceMissing => "resource_missing",
     RouteNotFound => "route_not_found",
     MethodNotAllowed => "method_not_allowed",
@@ -78,7 +79,6 @@ codes! {
     RecipientNotFound => "recipient_not_found",
     RecipientUnavailable => "recipient_unavailable",
     TransferToSelf => "transfer_to_self",
-    InvalidReason => "invalid_reason",
     TermsNotAccepted => "terms_not_accepted",
     ClosureBlocked => "closure_blocked",
     ClosureAlreadyRequested => "closure_already_requested",
@@ -161,7 +161,7 @@ impl AppError {
             ValidationError::InvalidAccountType => (Code::InvalidAccountType, None),
             ValidationError::WeakPassword(r) => (Code::WeakPassword, Some(r)),
             ValidationError::InvalidName => (Code::InvalidName, None),
-            ValidationError::InvalidReason => (Code::InvalidReason, None),
+            ValidationError::InvalidReason => (Code::ParameterInvalid, None),
         };
         AppError { reason, ..AppError::new(code).param(param) }
     }

@@ -26,6 +26,7 @@ pub mod payment_methods;
 pub mod ports;
 pub mod rail;
 pub mod sessions;
+pub mod staff;
 pub mod tokens;
 pub mod transfers;
 pub mod two_factor;

@@ -11,9 +11,11 @@ use okpay_domain::UserStatus;
 use okpay_domain::time::now_us;
 use okpay_mail::Template;
 
+use crate::audit::{Event, SYSTEM};
 use crate::error::{AppError, Code};
 use crate::outbox::compose;
 use crate::ports::{AccountLock, Redemption, TokenPurpose, UserRecord};
+use crate::sessions::Client;
 use crate::{App, tokens};
 
 impl App {
@@ -61,6 +63,9 @@ impl App {
         let account = AccountLock { user_id: &user.id, token: &token, mail: &mail };
         if self.store.lock_sign_in(email, now, until, Some(account)).await? {
             self.mail_queued();
+            let reason = format!("{failures} failed sign-ins within {} minutes", c.lockout_window_us / 60_000_000);
+            let event = Event { actor: SYSTEM, reason: Some(&reason), ..Event::own(&user.id, "account_locked") };
+            self.audit(event).await?;
             tracing::warn!(user = %user.id, "account locked after repeated failed sign-ins");
         }
         Ok(true)
@@ -79,8 +84,11 @@ impl App {
     }
 
     /// `POST /v1/users/unlock`: lifts a temporary lock with the emailed token.
-    pub async fn unlock(&self, token: &str) -> Result<UserRecord, AppError> {
+    pub async fn unlock(&self, token: &str, client: &Client) -> Result<UserRecord, AppError> {
         self.check_token(token, TokenPurpose::Unlock).await?;
-        self.redeem(token, TokenPurpose::Unlock, &Redemption::Unlock, None).await
+        let user = self.redeem(token, TokenPurpose::Unlock, &Redemption::Unlock, None).await?;
+        let reason = Some("emailed unlock link");
+        self.audit(Event { client: Some(client), reason, ..Event::own(&user.id, "account_unlocked") }).await?;
+        Ok(user)
     }
 }

@@ -8,9 +8,11 @@
 use okpay_domain::{Email, UserStatus, password as policy};
 use okpay_mail::Template;
 
+use crate::audit::Event;
 use crate::error::{AppError, Code};
 use crate::outbox::compose;
 use crate::ports::{Redemption, TokenPurpose, UserRecord};
+use crate::sessions::Client;
 use crate::{App, password, tokens};
 
 impl App {
@@ -48,7 +50,12 @@ impl App {
     }
 
     /// Sets a new password with a reset token; returns the updated user.
-    pub async fn confirm_password_reset(&self, token: &str, new_password: String) -> Result<UserRecord, AppError> {
+    pub async fn confirm_password_reset(
+        &self,
+        token: &str,
+        new_password: String,
+        client: &Client,
+    ) -> Result<UserRecord, AppError> {
         let t = self.check_token(token, TokenPurpose::PasswordReset).await?;
         let user =
             self.store.user_by_id(&t.user_id).await?.ok_or_else(|| AppError::new(Code::TokenInvalid).param("token"))?;
@@ -60,6 +67,8 @@ impl App {
         let notice = Template::PasswordChanged { reset_url: self.link("/forgot-password") };
         let mail = compose(&user.email, &user.locale, &user.name, &notice);
         let redemption = Redemption::ResetPassword { password_hash };
-        self.redeem(token, TokenPurpose::PasswordReset, &redemption, Some(&mail)).await
+        let user = self.redeem(token, TokenPurpose::PasswordReset, &redemption, Some(&mail)).await?;
+        self.audit(Event { client: Some(client), ..Event::own(&user.id, "password_reset") }).await?;
+        Ok(user)
     }
 }

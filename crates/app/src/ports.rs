@@ -6,6 +6,7 @@
 
 mod accounts;
 mod closure;
+mod status;
 
 use async_trait::async_trait;
 use okpay_ledger::{StatementLine, StorageError};
@@ -15,6 +16,7 @@ pub use accounts::{
     SignInThrottleStore, TokenPurpose,
 };
 pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
+pub use status::{AccountStatusStore, StatusChange};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,13 +290,21 @@ pub struct AuditRecord {
 pub trait AuditStore: Send + Sync {
     /// Appends an event.
     async fn record_audit(&self, e: &AuditRecord) -> Result<(), StorageError>;
-    /// Events about `subject`, newest first, older than `before_id` if given.
-    async fn audit_of(
-        &self,
-        subject: &str,
-        before_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<AuditRecord>, StorageError>;
+    /// Events matching `query`, newest first.
+    async fn audit_log(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, StorageError>;
+}
+
+/// Which audit events to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditQuery<'a> {
+    /// Only events by this actor.
+    pub actor: Option<&'a str>,
+    /// Only events about this account.
+    pub subject: Option<&'a str>,
+    /// Only events older than this id (the previous page's last).
+    pub before_id: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
 }
 
 /// Everything the application needs from storage, as one object.
@@ -311,6 +321,7 @@ pub trait AppStore:
     + TwoFactorStore
     + AuditStore
     + ClosureStore
+    + AccountStatusStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

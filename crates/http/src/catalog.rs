@@ -551,6 +551,21 @@ pub fn entry(code: Code) -> Entry {
                 "请先在“安全设置 → 两步验证”中开始设置，再用验证码确认。",
             ),
         ),
+        Code::AccountStatusConflict => (
+            409,
+            InvalidRequest,
+            t(
+                "The account's status doesn't allow this",
+                "This change doesn't apply to the account in its current status: for example, unfreezing an \
+                account that isn't frozen, or unlocking one that isn't locked.",
+                "Look up the account's current status and choose the action that matches it.",
+            ),
+            t(
+                "账户当前状态不允许此操作",
+                "此操作不适用于账户的当前状态，例如解冻一个未被冻结的账户，或解锁一个未被锁定的账户。",
+                "请先查看账户的当前状态，再选择与之相符的操作。",
+            ),
+        ),
         Code::TokenInvalid => (
             400,
             InvalidRequest,
@@ -666,20 +681,6 @@ pub fn entry(code: Code) -> Entry {
                 "Enter another person's email address or user ID.",
             ),
             t("不能转账给自己", "不能向自己的账户转账。", "请填写其他收款人的邮箱或用户 ID。"),
-        ),
-        Code::InvalidReason => (
-            400,
-            InvalidRequest,
-            t(
-                "Reason not accepted",
-                "The reason is too long (more than 1,000 characters) or holds characters that can't be stored.",
-                "Shorten the reason, remove unusual control characters and send it again.",
-            ),
-            t(
-                "原因内容无效",
-                "填写的原因过长（超过 1000 个字符）或包含无法保存的字符。",
-                "请缩短原因并删除特殊控制字符后重新提交。",
-            ),
         ),
         Code::TermsNotAccepted => (
             400,

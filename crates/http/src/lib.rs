@@ -36,8 +36,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    agent_closure_requests, balances, closure_requests, deposits, me, password_resets, payment_methods, sessions,
-    system, transactions, transfers, users,
+    agent, balances, closure_requests, deposits, me, password_resets, payment_methods, sessions, system, transactions,
+    transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -66,14 +66,18 @@ fn api_routes() -> OpenApiRouter<AppState> {
             closure_requests::create::create_closure_request,
             closure_requests::list::list_closure_requests
         ))
-        .routes(routes!(agent_closure_requests::approve::approve_closure_request))
-        .routes(routes!(agent_closure_requests::reject::reject_closure_request))
+        .routes(routes!(agent::closure_decide::approve_closure_request))
+        .routes(routes!(agent::closure_decide::reject_closure_request))
         .routes(routes!(balances::list::list_balances))
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))
         .routes(routes!(transfers::create::create_transfer))
         .routes(routes!(transactions::list::list_transactions))
         .routes(routes!(transactions::get::get_transaction))
+        .routes(routes!(agent::users_status::freeze))
+        .routes(routes!(agent::users_status::unfreeze))
+        .routes(routes!(agent::users_status::unlock))
+        .routes(routes!(agent::audit_log::audit_log))
         .routes(routes!(system::help_errors::error_help))
         .routes(routes!(system::health::healthz))
         .routes(routes!(system::metrics::metrics))

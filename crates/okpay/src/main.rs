@@ -28,6 +28,11 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -42,6 +47,23 @@ enum LedgerCommand {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account (or give an existing account a staff role). A new account's
+    /// password is printed once; change it with "Forgot password".
+    Create {
+        /// The staff member's email address.
+        #[arg(long)]
+        email: String,
+        /// `agent` (support) or `admin`.
+        #[arg(long, value_parser = ["agent", "admin"])]
+        role: String,
+        /// Display name of a new account.
+        #[arg(long, default_value = "OKPay staff")]
+        name: String,
     },
 }
 
@@ -110,6 +132,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 eprintln!("ledger verify FAILED: {}", report.failures().join(", "));
                 Ok(ExitCode::from(2))
             }
+        }
+        Command::User { command: UserCommand::Create { email, role, name } } => {
+            let stores = okpay_store::open(&config.database_url).await?;
+            let staff = okpay_app::staff::bootstrap_staff(stores.app.as_ref(), &email, &role, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("user: {}", staff.user_id);
+            println!("role: {role}");
+            match staff.password {
+                Some(password) => println!("password: {password}"),
+                None => println!("password: unchanged (the account already existed)"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Config { .. } => Ok(ExitCode::SUCCESS),
     }

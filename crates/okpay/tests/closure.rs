@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 
 /// Runs `sql` with one text bind on the test database and returns the first row's text columns
-/// (test-only: grants roles and reads rows the API no longer shows).
+/// (reads what the API no longer shows).
 async fn sql_row(db: &TestDb, sql: &'static str, bind: &str) -> Option<Vec<String>> {
     use sqlx::Row;
     let read = |row: Option<Vec<String>>| row;
@@ -26,14 +26,6 @@ async fn sql_row(db: &TestDb, sql: &'static str, bind: &str) -> Option<Vec<Strin
         let rows = sqlx::query(sql).bind(bind).fetch_all(&mut c).await.expect("query");
         read(rows.first().map(|r| (0..r.len()).map(|i| r.try_get::<String, _>(i).unwrap_or_default()).collect()))
     }
-}
-
-/// A signed-in support agent: a verified user granted the `agent` role in the database
-/// (`okpay user create --role agent` is not on this branch yet). Returns (token, user id).
-async fn agent(s: &TestServer) -> (String, String) {
-    let (token, email, id) = s.user().await;
-    sql_row(&s.db, "UPDATE users SET roles = 'user agent' WHERE email = $1", &email).await;
-    (token, id)
 }
 
 async fn request_closure(s: &TestServer, token: &str, body: &Value) -> common::Resp {
@@ -52,7 +44,7 @@ async fn send(s: &TestServer, from: &str, to: &str, amount: i64) {
 
 async fn closure_blocked_then_allowed_then_closed(backend: TestBackend) {
     let Some(s) = TestServer::start(backend).await else { return };
-    let (staff, staff_id) = agent(&s).await;
+    let (staff, _, staff_id) = s.staff("agent").await;
     let (alice, alice_email, alice_id) = s.user().await;
     let (bob, _, bob_id) = s.user().await;
     s.fund(&alice, 1050, "usd").await;
@@ -126,6 +118,13 @@ async fn closure_blocked_then_allowed_then_closed(backend: TestBackend) {
     .await
     .expect("approval audited");
     assert_eq!(audit, [staff_id, "identity checked".to_owned()]);
+    let refused = sql_row(
+        &s.db,
+        "SELECT reason FROM audit_events WHERE subject = $1 AND action = 'account_closed' AND outcome = 'failure'",
+        &alice_id,
+    )
+    .await;
+    assert_eq!(refused, Some(vec!["closure_blocked".to_owned()]), "the blocked approval is audited");
     let history = sql_row(&s.db, "SELECT id FROM transactions WHERE owner = $1", &alice_id).await;
     assert!(history.is_some(), "the ledger history stays");
     s.assert_books_balance().await;
@@ -140,14 +139,14 @@ async fn closure_blocked_then_allowed_then_closed(backend: TestBackend) {
 
 async fn rejection_is_mailed_and_bad_input_refused(backend: TestBackend) {
     let Some(s) = TestServer::start(backend).await else { return };
-    let (staff, _) = agent(&s).await;
+    let (staff, _, _) = s.staff("admin").await;
     let (alice, alice_email, _) = s.user().await;
 
     let cases = [
         (json!({"reason": "x", "accept_terms": false}), "terms_not_accepted", "accept_terms"),
         (json!({"reason": "x"}), "parameter_missing", "accept_terms"),
         (json!({"accept_terms": true}), "parameter_missing", "reason"),
-        (json!({"reason": "x".repeat(1001), "accept_terms": true}), "invalid_reason", "reason"),
+        (json!({"reason": "x".repeat(1001), "accept_terms": true}), "parameter_invalid", "reason"),
         (json!({"reason": "x", "accept_terms": "yes"}), "parameter_invalid", "accept_terms"),
         (json!({"reason": "x", "accept_terms": true, "extra": 1}), "parameter_unknown", "extra"),
     ];
@@ -163,7 +162,7 @@ async fn rejection_is_mailed_and_bad_input_refused(backend: TestBackend) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.body["id"].as_str().unwrap().to_owned();
     let r = decide(&s, &staff, &id, "reject", &"y".repeat(1001)).await;
-    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_reason"), "{}", r.body);
+    assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "parameter_invalid"), "{}", r.body);
     let r = decide(&s, &staff, &id, "reject", "A dispute is still open.").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(

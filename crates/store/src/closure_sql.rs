@@ -62,10 +62,11 @@ pub(crate) const ERASE: &[&str] = &[
     "DELETE FROM recovery_codes WHERE user_id = $1",
     "DELETE FROM user_totp WHERE user_id = $1",
 ];
-/// Closes the user and pseudonymises the row: `$2` pseudonymous email, `$3` hash of the old
+/// Closes the user (unless frozen or already closed) and pseudonymises the row: `$2` pseudonymous email, `$3` hash of the old
 /// address, `$4` unusable password hash, `$5` now.
 pub(crate) const CLOSE_USER: &str = "UPDATE users SET status = 'closed', email = $2, name = '', \
-     closed_email_hash = $3, password_hash = $4, closed_at_us = $5, email_verified = false WHERE id = $1";
+     closed_email_hash = $3, password_hash = $4, closed_at_us = $5, email_verified = false WHERE id = $1 \
+     AND status NOT IN ('frozen', 'closed')";
 
 /// An `accounts` row of [`BALANCES`].
 pub(crate) type BalanceTuple = (String, i64, i64, i64);

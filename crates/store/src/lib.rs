@@ -22,6 +22,7 @@ mod records;
 mod rows;
 mod snapshot;
 mod sqlite;
+mod status_sql;
 pub mod testing;
 mod throttle_sql;
 

@@ -82,6 +82,8 @@ pub enum ApprovalOutcome {
     NotPending,
     /// Nothing written: these accounts still hold or expect money.
     Blocked(Vec<OpenBalance>),
+    /// Nothing written: the account was frozen meanwhile (a freeze's review needs its data).
+    Frozen,
 }
 
 /// Closure requests and closing an account.

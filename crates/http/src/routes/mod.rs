@@ -1,6 +1,6 @@
 //! One module per resource, one file per action.
 
-pub mod agent_closure_requests;
+pub mod agent;
 pub mod balances;
 pub mod closure_requests;
 pub mod deposits;

@@ -1,4 +1,4 @@
-//! The texts of the account-security messages (sign-up, reset, lockout).
+//! The texts of the account-security messages (sign-up, reset, lockout, freeze).
 
 use super::{Content, Locale, Template};
 
@@ -118,6 +118,49 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("如果不是您本人操作，可能有人在尝试猜测您的密码，建议您重置密码：{reset_url}")
             } else {
                 format!("If it wasn't you, someone may be guessing your password; consider resetting it: {reset_url}")
+            }],
+        },
+        Template::AccountFrozen { reason, help_url } => Content {
+            subject: pick(zh, "Your OKPay account is frozen", "您的 OKPay 账户已被冻结"),
+            before: vec![
+                pick(
+                    zh,
+                    "We have frozen your OKPay account: until it is lifted you can't sign in, send money or withdraw, \
+                     and every device has been signed out. Your balance stays safe in your account.",
+                    "我们已冻结您的 OKPay 账户：解冻之前，您无法登录、转账或提现，所有设备上的登录均已退出。您的余额安全地保留在账户中。",
+                ),
+                if zh { format!("原因：{reason}") } else { format!("Reason: {reason}") },
+            ],
+            action: Some((pick(zh, "What to do next", "下一步怎么做"), help_url.clone())),
+            after: vec![pick(
+                zh,
+                "To have the freeze reviewed, reply to this email or contact support; we may ask you for identity \
+                 documents. Only our support team can lift a freeze.",
+                "如需申请复核，请回复本邮件或联系客服；我们可能会请您提供身份证件。只有客服团队可以解除冻结。",
+            )],
+        },
+        Template::AccountUnfrozen { sign_in_url } => Content {
+            subject: pick(zh, "Your OKPay account is active again", "您的 OKPay 账户已恢复正常"),
+            before: vec![pick(
+                zh,
+                "We have lifted the freeze on your OKPay account. You can sign in and use it as before.",
+                "我们已解除您 OKPay 账户的冻结。您可以像以前一样登录和使用。",
+            )],
+            action: Some((pick(zh, "Sign in", "登录"), sign_in_url.clone())),
+            after: vec![],
+        },
+        Template::AccountUnlocked { sign_in_url, reset_url } => Content {
+            subject: pick(zh, "Your OKPay account is unlocked", "您的 OKPay 账户已解锁"),
+            before: vec![pick(
+                zh,
+                "Our support team has unlocked your OKPay account. You can sign in again now.",
+                "我们的客服团队已为您解锁 OKPay 账户，您现在可以重新登录。",
+            )],
+            action: Some((pick(zh, "Sign in", "登录"), sign_in_url.clone())),
+            after: vec![if zh {
+                format!("如果您不记得密码，可以在这里重置：{reset_url}")
+            } else {
+                format!("If you don't remember your password, reset it here: {reset_url}")
             }],
         },
         // Written by `closure.rs`; `Template::render` never asks this module for them.

@@ -138,6 +138,17 @@ impl Api {
         })
     }
 
+    /// Waits for the latest mail to `to` with this subject.
+    pub async fn mail_with_subject(&self, to: &str, subject: &str) -> ReceivedMail {
+        let inbox = self.inbox.as_ref().expect("this server has a test SMTP server");
+        inbox.wait_for(to, MAIL_WAIT, |m| m.subject == subject).await.unwrap_or_else(|| {
+            panic!(
+                "no mail to {to} with subject {subject:?}; got {:?}",
+                inbox.to(to).iter().map(|m| &m.subject).collect::<Vec<_>>()
+            )
+        })
+    }
+
     /// The token of the latest `path` link mailed to `to`.
     pub async fn mailed_token(&self, to: &str, path: &str) -> String {
         self.mail_with_link(to, path).await.token(path).expect("token in the link")
@@ -263,6 +274,33 @@ impl Api {
             .find(|b| b["currency"] == currency)
             .and_then(|b| b["available"].as_i64())
             .unwrap_or(0)
+    }
+}
+
+impl TestServer {
+    /// Creates a staff account with the real `okpay user create --email E --role R` command
+    /// (against this server's database) and signs in with the password it printed; returns
+    /// (token, email, user id).
+    pub async fn staff(&self, role: &str) -> (String, String, String) {
+        let email = format!("{role}-{}@okpay.test", unique());
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_okpay"))
+            .args(["user", "create", "--email", &email, "--role", role])
+            .env("OKPAY_DATABASE_URL", &self.db.url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .await
+            .expect("run okpay user create");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "okpay user create failed: {stdout} {}", String::from_utf8_lossy(&out.stderr));
+        let field = |name: &str| {
+            stdout.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).map(str::to_owned).expect(name)
+        };
+        let password = field("password:");
+        let r = self.post("/v1/sessions", None, None, &json!({"email": email, "password": password})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let roles = r.body["user"]["roles"].as_array().expect("roles").clone();
+        assert!(roles.iter().any(|x| x == role), "{roles:?}");
+        (r.body["token"].as_str().expect("token").to_owned(), email, field("user:"))
     }
 }
 

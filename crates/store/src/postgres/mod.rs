@@ -18,6 +18,7 @@ mod ledger;
 mod outbox;
 mod payment_methods;
 mod sessions;
+mod status;
 mod throttle;
 mod two_factor;
 mod users;

@@ -1,7 +1,7 @@
 //! [`AuditStore`] on SQLite.
 
 use async_trait::async_trait;
-use okpay_app::ports::{AuditRecord, AuditStore};
+use okpay_app::ports::{AuditQuery, AuditRecord, AuditStore};
 use okpay_ledger::StorageError;
 
 use super::SqliteStore;
@@ -30,19 +30,16 @@ impl AuditStore for SqliteStore {
         Ok(())
     }
 
-    async fn audit_of(
-        &self,
-        subject: &str,
-        before_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<AuditRecord>, StorageError> {
+    async fn audit_log(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, StorageError> {
         let rows: Vec<AuditTuple> = sqlx::query_as(
             "SELECT id, at_us, actor, subject, action, outcome, ip, user_agent, reason, session_id
-             FROM audit_events WHERE subject = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+             FROM audit_events WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR subject = $2)
+             AND id < $3 ORDER BY id DESC LIMIT $4",
         )
-        .bind(subject)
-        .bind(before_id.unwrap_or(i64::MAX))
-        .bind(i64::from(limit))
+        .bind(query.actor)
+        .bind(query.subject)
+        .bind(query.before_id.unwrap_or(i64::MAX))
+        .bind(i64::from(query.limit))
         .fetch_all(&self.pool)
         .await
         .map_err(app_error)?;

@@ -73,7 +73,7 @@ impl ClosureStore for SqliteStore {
         for &sql in q::ERASE {
             sqlx::query(sql).bind(user_id).execute(&mut *tx).await.map_err(app_error)?;
         }
-        sqlx::query(q::CLOSE_USER)
+        let closed = sqlx::query(q::CLOSE_USER)
             .bind(user_id)
             .bind(&a.erasure.email)
             .bind(&a.erasure.email_hash)
@@ -82,6 +82,9 @@ impl ClosureStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(app_error)?;
+        if closed.rows_affected() != 1 {
+            return Ok(ApprovalOutcome::Frozen); // dropping the transaction rolls it back
+        }
         tx.commit().await.map_err(app_error)?;
         Ok(ApprovalOutcome::Closed(request))
     }

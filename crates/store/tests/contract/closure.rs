@@ -143,6 +143,13 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     assert_eq!(s.approve_closure(&stale).await?, ApprovalOutcome::NotPending);
     assert_eq!(s.user_by_id("usr_c").await?, Some(alice.clone()));
 
+    // Frozen meanwhile: the freeze's review keeps the data, nothing written.
+    books.raw("UPDATE users SET status = 'frozen' WHERE id = 'usr_c'").await?;
+    assert_eq!(s.approve_closure(&approval).await?, ApprovalOutcome::Frozen);
+    assert_eq!(s.closure_request("clr_c").await?.map(|r| r.status).as_deref(), Some("pending_review"));
+    assert_eq!(s.user_by_id("usr_c").await?.map(|u| u.email).as_deref(), Some("carol@example.com"));
+    books.raw("UPDATE users SET status = 'active' WHERE id = 'usr_c'").await?;
+
     let ApprovalOutcome::Closed(done) = s.approve_closure(&approval).await? else { panic!("not closed") };
     assert_eq!((done.status.as_str(), done.decided_by.as_deref()), ("approved", Some("usr_staff")));
     let closed = s.user_by_id("usr_c").await?.ok_or("the row stays")?;

@@ -7,7 +7,7 @@ use crate::common::{Books, TestResult, contract};
 
 contract!(live_sessions_and_revocation);
 
-fn session(id: &str, user_id: &str, last_seen_us: i64, expires_at_us: i64) -> SessionRecord {
+pub(crate) fn session(id: &str, user_id: &str, last_seen_us: i64, expires_at_us: i64) -> SessionRecord {
     SessionRecord {
         id: id.to_owned(),
         user_id: user_id.to_owned(),

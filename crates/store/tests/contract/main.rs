@@ -13,6 +13,7 @@ mod ledger;
 mod open;
 mod outbox;
 mod props;
+mod status;
 mod throttle;
 mod two_factor;
 mod writer;

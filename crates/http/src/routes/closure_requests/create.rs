@@ -24,7 +24,7 @@ pub struct CreateClosureRequest {
 /// Asks for the account to be closed. Refused with `closure_blocked` (listing each balance
 /// and pending transaction in `blockers`) while money is in the account or on its way.
 #[utoipa::path(post, path = "/v1/me/closure-requests", tag = "identity", request_body = CreateClosureRequest,
-    responses((status = 201, body = ClosureRequestView), (status = 400, description = "terms_not_accepted, invalid_reason"),
+    responses((status = 201, body = ClosureRequestView), (status = 400, description = "terms_not_accepted, parameter_invalid (reason)"),
         (status = 409, description = "closure_blocked, closure_already_requested")))]
 pub async fn create_closure_request(
     State(state): State<AppState>,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::JsonBody;
+use crate::extract::{ClientInfo, JsonBody};
 use crate::state::AppState;
 
 /// The token from `<public_url>/reset-password?token=T` and the new password.
@@ -36,8 +36,9 @@ pub struct PasswordChanged {
         (status = 400, description = "token_invalid, token_expired, weak_password")))]
 pub async fn confirm_password_reset(
     State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
     JsonBody(body): JsonBody<ConfirmPasswordReset>,
 ) -> Result<Json<PasswordChanged>, ApiError> {
-    let user = state.app.confirm_password_reset(&body.token, body.new_password).await?;
+    let user = state.app.confirm_password_reset(&body.token, body.new_password, &client).await?;
     Ok(Json(PasswordChanged { status: "password_changed", email: user.email, account_status: user.status }))
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::JsonBody;
+use crate::extract::{ClientInfo, JsonBody};
 use crate::state::AppState;
 
 /// The token from `<public_url>/unlock?token=T`.
@@ -31,8 +31,9 @@ pub struct Unlocked {
     responses((status = 200, body = Unlocked), (status = 400, description = "token_invalid, token_expired")))]
 pub async fn unlock(
     State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
     JsonBody(body): JsonBody<Unlock>,
 ) -> Result<Json<Unlocked>, ApiError> {
-    let user = state.app.unlock(&body.token).await?;
+    let user = state.app.unlock(&body.token, &client).await?;
     Ok(Json(Unlocked { email: user.email, status: user.status }))
 }
