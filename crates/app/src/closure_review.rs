@@ -130,6 +130,10 @@ impl App {
             mail: &mail,
         };
         match self.store.approve_closure(&approval).await? {
+            // Identity documents hook: the stored files of the owner's documents
+            // (`<data>/documents/`) are to be deleted here, after the commit that removed
+            // their rows (see `ClosureStore::approve_closure`), so a rolled-back approval
+            // never loses a file.
             ApprovalOutcome::Closed(record) => {
                 self.mail_queued();
                 Ok(record)
