@@ -16,15 +16,14 @@ use sqlx::Connection;
 /// (reads what the API no longer shows).
 async fn sql_row(db: &TestDb, sql: &'static str, bind: &str) -> Option<Vec<String>> {
     use sqlx::Row;
-    let read = |row: Option<Vec<String>>| row;
     if db.url.starts_with("sqlite:") {
         let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
         let rows = sqlx::query(sql).bind(bind).fetch_all(&mut c).await.expect("query");
-        read(rows.first().map(|r| (0..r.len()).map(|i| r.try_get::<String, _>(i).unwrap_or_default()).collect()))
+        rows.first().map(|r| (0..r.len()).map(|i| r.try_get::<String, _>(i).expect("a text column")).collect())
     } else {
         let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
         let rows = sqlx::query(sql).bind(bind).fetch_all(&mut c).await.expect("query");
-        read(rows.first().map(|r| (0..r.len()).map(|i| r.try_get::<String, _>(i).unwrap_or_default()).collect()))
+        rows.first().map(|r| (0..r.len()).map(|i| r.try_get::<String, _>(i).expect("a text column")).collect())
     }
 }
 
