@@ -24,6 +24,7 @@ pub mod password;
 pub mod password_reset;
 pub mod payment_methods;
 pub mod ports;
+pub mod profile;
 pub mod rail;
 pub mod sessions;
 pub mod staff;

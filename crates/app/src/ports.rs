@@ -6,6 +6,7 @@
 
 mod accounts;
 mod closure;
+mod profile;
 mod status;
 
 use async_trait::async_trait;
@@ -16,6 +17,7 @@ pub use accounts::{
     SignInThrottleStore, TokenPurpose,
 };
 pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
+pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 
 /// A stored user.
@@ -156,6 +158,19 @@ pub trait UserStore: Send + Sync {
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StorageError>;
 }
 
+/// A live session as authentication reads it, with its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUser {
+    /// `ses_...`
+    pub session_id: String,
+    /// Absolute expiry, µs.
+    pub expires_at_us: i64,
+    /// Last request seen, µs.
+    pub last_seen_us: i64,
+    /// The session's user.
+    pub user: UserRecord,
+}
+
 /// Sessions.
 #[async_trait]
 pub trait SessionStore: Send + Sync {
@@ -163,6 +178,9 @@ pub trait SessionStore: Send + Sync {
     async fn insert_session(&self, s: &SessionRecord) -> Result<(), StorageError>;
     /// The live (not revoked) session with this token hash, if any.
     async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRecord>, StorageError>;
+    /// The live (not revoked) session with this token hash and its user, in one query: what
+    /// every authenticated request needs.
+    async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError>;
     /// Records activity.
     async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
     /// The user's sessions that are not revoked and not past `expires_at_us` at `now_us`,
@@ -322,6 +340,7 @@ pub trait AppStore:
     + AuditStore
     + ClosureStore
     + AccountStatusStore
+    + ProfileStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -161,28 +161,20 @@ impl App {
         }
         let session = self
             .store
-            .session_by_token_hash(&token_hash(token))
+            .session_user(&token_hash(token))
             .await?
             .ok_or_else(|| AppError::new(Code::AuthenticationRequired))?;
         let now = now_us();
-        if session.revoked
-            || now >= session.expires_at_us
-            || now - session.last_seen_us > self.config.session_idle_timeout_us
-        {
+        if now >= session.expires_at_us || now - session.last_seen_us > self.config.session_idle_timeout_us {
             return Err(AppError::new(Code::SessionExpired));
         }
-        let user = self
-            .store
-            .user_by_id(&session.user_id)
-            .await?
-            .ok_or_else(|| AppError::new(Code::AuthenticationRequired))?;
-        let user = self.with_expired_lock_lifted(user).await?;
+        let user = self.with_expired_lock_lifted(session.user).await?;
         if user.status == UserStatus::Closed.as_str() {
             return Err(AppError::new(Code::AccountClosed));
         }
         if now - session.last_seen_us > TOUCH_EVERY_US {
-            self.store.touch_session(&session.id, now).await?;
+            self.store.touch_session(&session.session_id, now).await?;
         }
-        Ok(Caller { user, session_id: session.id })
+        Ok(Caller { user, session_id: session.session_id })
     }
 }

@@ -5,7 +5,8 @@
 //! * Errors: handlers return [`error::ApiError`] (from `okpay_app::AppError`); it is rendered
 //!   once, in the caller's language, with the request id (see [`context`]).
 //! * Layers, outermost first: [`middleware::envelope`] (request id, language, logs, metrics,
-//!   uniform errors), panic catcher, body limit, [`middleware::idempotency`].
+//!   uniform errors), panic catcher, body limit, [`middleware::rate_limit`] (per-IP budgets of
+//!   the security endpoints, [`rate_limit`]), [`middleware::idempotency`].
 //! * [`serve`] runs the router on a listener until a shutdown future completes, so tests bind
 //!   port 0 and the binary binds `OKPAY_LISTEN`.
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod money;
+pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod views;
@@ -59,7 +61,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create::create_session, sessions::list::list_sessions))
         .routes(routes!(sessions::delete_current::delete_current_session))
         .routes(routes!(sessions::delete::delete_session))
-        .routes(routes!(me::get::get_me))
+        .routes(routes!(me::get::get_me, me::update::update_me))
+        .routes(routes!(me::support_pin::create_support_pin))
         .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
         .routes(routes!(me::totp_confirm::confirm_totp))
         .routes(routes!(
@@ -94,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/docs", get(move || async move { Html(docs) }))
         .route("/help/errors/{code}", get(system::help_errors::error_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::idempotency::idempotency))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::rate_limit::rate_limit))
         .layer(DefaultBodyLimit::max(state.max_body_bytes))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::envelope::envelope))

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use okpay_app::App;
 
+use crate::rate_limit::RateLimits;
+
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
@@ -16,4 +18,6 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Renders `/metrics`.
     pub metrics: Option<PrometheusHandle>,
+    /// Per-IP budgets of the security endpoints; `None` when `OKPAY_RATE_LIMIT=off`.
+    pub rate_limits: Option<Arc<RateLimits>>,
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use okpay_http::rate_limit::{Budget, RateLimitConfig};
 use serde::{Deserialize, Serialize};
 
 /// The configuration.
@@ -24,6 +25,14 @@ pub struct Config {
     pub support_smtp_listen: Option<String>,
     /// `on` or `off`: per-IP request limits.
     pub rate_limit: String,
+    /// Per-IP budget of `POST /v1/sessions` (`"5/m burst 10"`).
+    pub rate_limit_sign_in: String,
+    /// Per-IP budget of `POST /v1/users` and `POST /v1/users/verify-email`.
+    pub rate_limit_registration: String,
+    /// Per-IP budget of password resets (request and confirm) and unlock links.
+    pub rate_limit_recovery: String,
+    /// Most clients tracked per endpoint group; newcomers beyond it share one budget.
+    pub rate_limit_max_clients: usize,
     /// How long the simulated bank rail takes to settle (`30s`, `500ms`, `2m`).
     pub bank_settlement_delay: String,
     /// Largest JSON request body, bytes.
@@ -67,6 +76,10 @@ impl Default for Config {
             smtp_url: None,
             support_smtp_listen: None,
             rate_limit: "on".into(),
+            rate_limit_sign_in: "5/m burst 10".into(),
+            rate_limit_registration: "3/m burst 10".into(),
+            rate_limit_recovery: "3/m burst 10".into(),
+            rate_limit_max_clients: 100_000,
             bank_settlement_delay: "30s".into(),
             max_body_bytes: 64 * 1024,
             ledger_max_batch: 8_190,
@@ -94,7 +107,26 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("public_url", "Base URL of every link OKPay sends (emails, doc_url); never taken from the Host header."),
     ("smtp_url", "Outgoing SMTP server, e.g. smtp://127.0.0.1:2525. Unset: mail is written to okpay-data/outbox/."),
     ("support_smtp_listen", "Address of the inbound support mail listener, e.g. 127.0.0.1:2526. Unset: off."),
-    ("rate_limit", "on or off: per-IP request limits. off is for load tests and local development."),
+    (
+        "rate_limit",
+        "on or off: per-IP request limits on sign-in, registration and account recovery (429 rate_limited with \
+         Retry-After). off is for load tests and local development; per-email lockout stays on.",
+    ),
+    (
+        "rate_limit_sign_in",
+        "Per-IP budget of POST /v1/sessions: \"<count>/<period> burst <n>\" = n at once, then count per period \
+         (s, m, h, e.g. 15m).",
+    ),
+    ("rate_limit_registration", "Per-IP budget of POST /v1/users and POST /v1/users/verify-email (same syntax)."),
+    (
+        "rate_limit_recovery",
+        "Per-IP budget of POST /v1/password-resets, /v1/password-resets/confirm and /v1/users/unlock (same syntax).",
+    ),
+    (
+        "rate_limit_max_clients",
+        "Most client addresses (IPv6: /64 networks) tracked per group; beyond it newcomers share one budget \
+         until idle clients are swept (every minute).",
+    ),
     ("bank_settlement_delay", "How long the simulated bank rail takes to settle deposits and withdrawals."),
     ("max_body_bytes", "Largest JSON request body accepted, in bytes (larger: 413 request_too_large)."),
     ("ledger_max_batch", "Most ledger commands committed in one database transaction (group commit)."),
@@ -149,6 +181,8 @@ impl Config {
         if !matches!(self.rate_limit.as_str(), "on" | "off") {
             bail!("rate_limit must be on or off, got {:?}", self.rate_limit);
         }
+        // Budgets are checked even when off, so turning limits on later cannot fail to start.
+        self.rate_limit_budgets()?;
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, got {:?}", self.log_format);
         }
@@ -171,6 +205,27 @@ impl Config {
             bail!("ledger_max_batch and ledger_queue_capacity must be positive; max_body_bytes at least 1024");
         }
         Ok(())
+    }
+
+    /// The per-IP limits, or `None` when `rate_limit` is `off`.
+    pub fn rate_limits(&self) -> anyhow::Result<Option<RateLimitConfig>> {
+        let budgets = self.rate_limit_budgets()?;
+        Ok((self.rate_limit == "on").then_some(budgets))
+    }
+
+    fn rate_limit_budgets(&self) -> anyhow::Result<RateLimitConfig> {
+        let budget = |value: &str, name: &str| -> anyhow::Result<Budget> {
+            value.parse::<Budget>().with_context(|| format!("{name}: invalid budget"))
+        };
+        if self.rate_limit_max_clients == 0 {
+            bail!("rate_limit_max_clients must be at least 1");
+        }
+        Ok(RateLimitConfig {
+            sign_in: budget(&self.rate_limit_sign_in, "rate_limit_sign_in")?,
+            registration: budget(&self.rate_limit_registration, "rate_limit_registration")?,
+            recovery: budget(&self.rate_limit_recovery, "rate_limit_recovery")?,
+            max_clients: self.rate_limit_max_clients,
+        })
     }
 
     /// `bank_settlement_delay` as a duration.
@@ -288,6 +343,43 @@ mod tests {
     }
 
     #[test]
+    fn rate_limits_parse_from_every_layer() {
+        let c = Config::load(None, env(&[])).expect("defaults");
+        let limits = c.rate_limits().expect("valid").expect("on by default");
+        assert_eq!(limits.sign_in.to_string(), "5/m burst 10");
+        assert_eq!(limits.registration.to_string(), "3/m burst 10");
+        assert_eq!(limits.recovery.to_string(), "3/m burst 10");
+        assert_eq!(limits.max_clients, 100_000);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("okpay.toml");
+        std::fs::write(&file, "rate_limit_sign_in = \"20/h\"\nrate_limit_max_clients = 50\n").expect("write");
+        let c = Config::load(Some(&file), env(&[("OKPAY_RATE_LIMIT_RECOVERY", "1/15m burst 2")])).expect("config");
+        let limits = c.rate_limits().expect("valid").expect("on");
+        assert_eq!(limits.sign_in.to_string(), "20/h");
+        assert_eq!(limits.recovery.to_string(), "1/15m burst 2");
+        assert_eq!(limits.max_clients, 50);
+
+        let off = Config::load(None, env(&[("OKPAY_RATE_LIMIT", "off")])).expect("off");
+        assert_eq!(off.rate_limits().expect("valid"), None);
+    }
+
+    #[test]
+    fn bad_rate_limits_are_named_even_when_off() {
+        for (var, value, name) in [
+            ("OKPAY_RATE_LIMIT_SIGN_IN", "lots", "rate_limit_sign_in"),
+            ("OKPAY_RATE_LIMIT_REGISTRATION", "3/week", "rate_limit_registration"),
+            ("OKPAY_RATE_LIMIT_RECOVERY", "0/m", "rate_limit_recovery"),
+            ("OKPAY_RATE_LIMIT_MAX_CLIENTS", "0", "rate_limit_max_clients"),
+        ] {
+            let e = Config::load(None, env(&[("OKPAY_RATE_LIMIT", "off"), (var, value)])).expect_err(value);
+            assert!(format!("{e:#}").contains(name), "{var}={value}: {e:#}");
+        }
+        let e = Config::load(None, env(&[("OKPAY_RATE_LIMIT_MAX_CLIENTS", "many")])).expect_err("not a number");
+        assert!(e.to_string().contains("OKPAY_RATE_LIMIT_MAX_CLIENTS"));
+    }
+
+    #[test]
     fn durations_and_example() {
         assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
         assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
@@ -299,5 +391,7 @@ mod tests {
         }
         let parsed: Config = toml::from_str(&ex).expect("example parses as a config");
         assert_eq!(parsed.listen, Config::default().listen);
+        assert_eq!(parsed.rate_limit_sign_in, Config::default().rate_limit_sign_in);
+        assert!(ex.contains("rate_limit_sign_in = \"5/m burst 10\""), "{ex}");
     }
 }

@@ -11,6 +11,7 @@ use anyhow::Context;
 use okpay_app::mail_worker::{self, MailWorkerConfig};
 use okpay_app::{App, AppConfig};
 use okpay_http::AppState;
+use okpay_http::rate_limit::{RateLimits, sweep_periodically};
 use okpay_ledger::{Ledger, WriterConfig};
 use okpay_mail::Transport;
 use tokio::net::TcpListener;
@@ -21,6 +22,9 @@ use crate::Config;
 
 /// Idempotency keys are kept at least 24 h (API.md §1); they are purged after 48 h.
 const IDEMPOTENCY_RETENTION_US: i64 = 48 * 3600 * 1_000_000;
+
+/// How often idle clients are dropped from the per-IP rate limiters.
+const RATE_LIMIT_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// A started server.
 pub struct Running {
@@ -86,12 +90,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: Arc::from(config.public_url.trim_end_matches('/')),
         max_body_bytes: config.max_body_bytes,
         metrics: okpay_http::install_metrics(),
+        rate_limits: config.rate_limits()?.map(|c| Arc::new(RateLimits::new(&c))),
     };
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
+    let state_limits = state.rate_limits.clone();
     let router = okpay_http::router(state);
     let mailer = tokio::spawn(mail_worker::run(app.clone(), transport, mail_config));
     let purge = tokio::spawn(purge_idempotency_keys(app));
+    let sweeper = state_limits.map(|l| tokio::spawn(sweep_periodically(l, RATE_LIMIT_SWEEP_EVERY)));
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let served = okpay_http::serve(listener, router, async move {
@@ -100,6 +107,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .await;
         purge.abort();
         let _ = purge.await;
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+            let _ = sweeper.await;
+        }
         mailer.abort();
         let _ = mailer.await;
         // The router (and with it every ledger handle) is gone: the writer drains and stops.

@@ -116,6 +116,15 @@ async fn staff_unlock_lifts_a_lock_at_once(backend: TestBackend) {
     assert_eq!(lock["actor"], "system");
     assert!(lock["reason"].as_str().is_some_and(|r| r.contains("failed sign-ins")), "{lock}");
     assert_eq!(find(&about, "account_unlocked")["actor"], admin_id.as_str());
+    // Each sign-in attempt is on the record with where it came from.
+    let failed = find_outcome(&about, "sign_in", "failure");
+    assert_eq!((failed["actor"].as_str(), failed["ip"].as_str()), (Some(user.as_str()), Some("127.0.0.1")));
+    assert!(["invalid_credentials", "account_locked"].contains(&failed["reason"].as_str().unwrap_or("")), "{failed}");
+    assert_eq!(find(&about, "sign_in")["reason"], Value::Null);
+    let failures = about.iter().filter(|e| e["action"] == "sign_in" && e["outcome"] == "failure").count();
+    // The attempt on the locked address is answered before the account is looked up, so it is
+    // recorded without a subject (as for an unknown address).
+    assert_eq!(failures, 5, "the five wrong passwords");
     s.stop().await;
 }
 

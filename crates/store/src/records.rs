@@ -55,6 +55,46 @@ pub(crate) fn session(t: SessionTuple) -> SessionRecord {
     SessionRecord { id, user_id, token_hash, user_agent, ip, created_at_us, last_seen_us, expires_at_us, revoked }
 }
 
+/// Columns of a live session joined with its user (`sessions s JOIN users u`), in
+/// [`session_user`]'s order.
+macro_rules! session_user_columns {
+    () => {
+        "s.id, s.expires_at_us, s.last_seen_us, u.id, u.email, u.name, u.account_type, u.status, \
+         u.email_verified, u.locale, u.password_hash, u.roles, u.kyc_level, u.created_at_us"
+    };
+}
+pub(crate) use session_user_columns;
+
+/// A session joined with its user.
+pub(crate) type SessionUserTuple =
+    (String, i64, i64, String, String, String, String, String, bool, String, String, String, i64, i64);
+
+/// Decodes a session joined with its user.
+pub(crate) fn session_user(t: SessionUserTuple) -> okpay_app::ports::SessionUser {
+    let (
+        session_id,
+        expires_at_us,
+        last_seen_us,
+        id,
+        email,
+        name,
+        account_type,
+        status,
+        verified,
+        locale,
+        hash,
+        roles,
+        kyc,
+        at,
+    ) = t;
+    okpay_app::ports::SessionUser {
+        session_id,
+        expires_at_us,
+        last_seen_us,
+        user: user((id, email, name, account_type, status, verified, locale, hash, roles, kyc, at)),
+    }
+}
+
 /// Columns of `payment_methods`, in [`payment_method`]'s order.
 macro_rules! payment_method_columns {
     () => {

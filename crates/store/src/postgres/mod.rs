@@ -17,6 +17,7 @@ mod idempotency;
 mod ledger;
 mod outbox;
 mod payment_methods;
+mod profile;
 mod sessions;
 mod status;
 mod throttle;

@@ -1,12 +1,12 @@
 //! [`SessionStore`] on PostgreSQL.
 
 use async_trait::async_trait;
-use okpay_app::ports::{SessionRecord, SessionStore};
+use okpay_app::ports::{SessionRecord, SessionStore, SessionUser};
 use okpay_ledger::StorageError;
 
 use super::PgStore;
 use crate::error::app_error;
-use crate::records::{self, SessionTuple, session_columns};
+use crate::records::{self, SessionTuple, SessionUserTuple, session_columns, session_user_columns};
 
 #[async_trait]
 impl SessionStore for PgStore {
@@ -42,6 +42,19 @@ impl SessionStore for PgStore {
         .await
         .map_err(app_error)?;
         Ok(row.map(records::session))
+    }
+
+    async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError> {
+        let row: Option<SessionUserTuple> = sqlx::query_as(concat!(
+            "SELECT ",
+            session_user_columns!(),
+            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT s.revoked"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(app_error)?;
+        Ok(row.map(records::session_user))
     }
 
     async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError> {

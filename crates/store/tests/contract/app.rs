@@ -67,9 +67,13 @@ async fn sessions(b: TestBackend) -> TestResult {
     app.touch_session("ses_1", 150).await?;
     let seen = app.session_by_token_hash(&s.token_hash).await?.ok_or("session")?.last_seen_us;
     assert_eq!(seen, 200, "last_seen never moves backwards");
+    let joined = app.session_user(&s.token_hash).await?.ok_or("session with user")?;
+    assert_eq!((joined.session_id.as_str(), joined.expires_at_us, joined.last_seen_us), ("ses_1", 1_000, 200));
+    assert_eq!(Some(joined.user), app.user_by_id("usr_alice").await?);
     let revoked = SessionRecord { id: "ses_2".to_owned(), token_hash: "cd".repeat(32), revoked: true, ..s.clone() };
     app.insert_session(&revoked).await?;
     assert_eq!(app.session_by_token_hash(&revoked.token_hash).await?, None, "revoked sessions do not authenticate");
+    assert_eq!(app.session_user(&revoked.token_hash).await?, None, "nor do they join their user");
     assert!(app.insert_session(&SessionRecord { id: "ses_3".to_owned(), ..s }).await.is_err(), "token hash is unique");
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use okpay_app::ports::{
     ApprovalOutcome, ClosureApproval, ClosureRecord, Erasure, OutboxMail, PaymentMethodRecord, SessionRecord,
+    SupportPin,
 };
 use okpay_store::testing::TestBackend;
 
@@ -101,6 +102,14 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     s.insert_payment_method(&card).await?;
     assert!(s.begin_totp("usr_c", "SECRET", 1).await?);
     assert!(s.confirm_totp("usr_c", "SECRET", 1, &["r1".to_owned()]).await?);
+    let pin = SupportPin {
+        user_id: "usr_c".into(),
+        pin_hash: "$argon2id$pin".into(),
+        created_at_us: 1,
+        expires_at_us: i64::MAX,
+        failed_attempts: 0,
+    };
+    s.replace_support_pin(&pin).await?;
     let wallet = books.user("usr_c").await?;
     ledger.execute(&[transfer("dep_1", books.system, wallet, 1_050)?]).await?;
     assert!(s.insert_closure_request(&request("clr_c", "usr_c", 10)).await?);
@@ -165,6 +174,7 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     assert!(s.payment_methods("usr_c").await?.is_empty());
     assert_eq!(s.totp("usr_c").await?, None);
     assert_eq!(s.recovery_codes_left("usr_c").await?, 0);
+    assert_eq!(s.support_pin("usr_c").await?, None);
     let queued = s.claim_mails(100, 200, 10).await?;
     assert_eq!(queued.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(), ["carol@example.com"]);
     assert_eq!(books.balances("usr_c").await?, (0, 0, 0), "the wallet stays, empty");

@@ -12,6 +12,7 @@ mod devices;
 mod ledger;
 mod open;
 mod outbox;
+mod profile;
 mod props;
 mod status;
 mod throttle;
