@@ -93,6 +93,9 @@ async fn closure_blocked_then_allowed_then_closed(backend: TestBackend) {
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "account_closed"), "{}", r.body);
     let r = s.get("/v1/balances", Some(&alice)).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "authentication_required"), "{}", r.body);
+    let body = json!({"to": alice_id, "amount": 100, "currency": "usd"});
+    let r = s.post("/v1/transfers", Some(&bob), Some(&unique()), &body).await;
+    assert_eq!(r.code(), "recipient_unavailable", "a closed account receives nothing: {}", r.body);
     let r = decide(&s, &staff, &id, "approve", "again").await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "closure_not_pending"), "{}", r.body);
 
