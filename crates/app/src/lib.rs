@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod audit;
 pub mod balances;
 pub mod caller;
+pub mod closure;
+pub mod closure_review;
 pub mod deposits;
 pub mod devices;
 pub mod email_verification;
@@ -37,7 +39,7 @@ use std::sync::Arc;
 use okpay_ledger::Ledger;
 
 pub use caller::Caller;
-pub use error::{AppError, Code};
+pub use error::{AppError, Code, Details};
 
 /// Settings the use cases need.
 #[derive(Debug, Clone)]

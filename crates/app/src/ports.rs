@@ -6,6 +6,7 @@
 
 mod accounts;
 mod identity_documents;
+mod closure;
 mod profile;
 mod status;
 
@@ -17,6 +18,7 @@ pub use accounts::{
     SignInThrottleStore, TokenPurpose,
 };
 pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
+pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
 pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 
@@ -339,6 +341,7 @@ pub trait AppStore:
     + TwoFactorStore
     + AuditStore
     + IdentityDocumentStore
+    + ClosureStore
     + AccountStatusStore
     + ProfileStore
 {

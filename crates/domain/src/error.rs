@@ -42,4 +42,7 @@ pub enum ValidationError {
     /// An uploaded file is larger than allowed.
     #[error("file too large")]
     FileTooLarge,
+    /// A free-text reason is too long or holds control characters.
+    #[error("invalid reason")]
+    InvalidReason,
 }

@@ -42,6 +42,8 @@ pub enum IdKind {
     Request,
     /// `idv_` (an uploaded identity document)
     IdentityDocument,
+    /// `clr_` (a request to close an account)
+    ClosureRequest,
 }
 
 impl IdKind {
@@ -61,6 +63,7 @@ impl IdKind {
             IdKind::Session => "ses_",
             IdKind::Request => "req_",
             IdKind::IdentityDocument => "idv_",
+            IdKind::ClosureRequest => "clr_",
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod card;
 pub mod document;
+pub mod closure;
 pub mod email;
 pub mod error;
 pub mod ids;

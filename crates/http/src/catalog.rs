@@ -682,6 +682,60 @@ pub fn entry(code: Code) -> Entry {
             ),
             t("不能转账给自己", "不能向自己的账户转账。", "请填写其他收款人的邮箱或用户 ID。"),
         ),
+        Code::TermsNotAccepted => (
+            400,
+            InvalidRequest,
+            t(
+                "Terms not accepted",
+                "Closing an account needs you to accept the closure terms.",
+                "Read the terms on closing an account, then send the request again with accept_terms set to true.",
+            ),
+            t(
+                "未同意注销条款",
+                "注销账户前需要您同意账户注销条款。",
+                "请阅读账户注销条款，并将 accept_terms 设为 true 后重新提交。",
+            ),
+        ),
+        Code::ClosureBlocked => (
+            409,
+            InvalidRequest,
+            t(
+                "Account can't be closed yet",
+                "Your account still holds money or has transactions in progress. The error's blockers list each \
+                one.",
+                "Move every balance to zero (transfer or withdraw it) and wait for pending transactions to finish, \
+                then ask again.",
+            ),
+            t(
+                "账户暂时无法注销",
+                "您的账户仍有余额或处理中的交易，错误信息中的 blockers 列出了每一项。",
+                "请先将各币种余额转出或提现至零，并等待处理中的交易完成后再申请注销。",
+            ),
+        ),
+        Code::ClosureAlreadyRequested => (
+            409,
+            InvalidRequest,
+            t(
+                "Closure already requested",
+                "You already asked to close your account, and that request is still being reviewed.",
+                "Wait for our email about the first request; you can see its status in your closure requests.",
+            ),
+            t(
+                "已提交注销申请",
+                "您已提交过账户注销申请，目前仍在审核中。",
+                "请等待我们关于该申请的邮件通知，也可以在注销申请列表中查看进度。",
+            ),
+        ),
+        Code::ClosureNotPending => (
+            409,
+            InvalidRequest,
+            t(
+                "Request already decided",
+                "This closure request has already been approved or rejected.",
+                "Reload the request to see its decision; a new request is needed to review the account again.",
+            ),
+            t("申请已处理", "该注销申请已被批准或拒绝。", "请刷新查看处理结果；如需再次审核，需要用户重新提交申请。"),
+        ),
         Code::InsufficientFunds => (
             402,
             Payment,
@@ -950,6 +1004,9 @@ mod tests {
             (Code::AccountFrozen, 403, "permission_error"),
             (Code::AccountClosed, 403, "permission_error"),
             (Code::PermissionDenied, 403, "permission_error"),
+            (Code::ClosureBlocked, 409, "invalid_request_error"),
+            (Code::ClosureAlreadyRequested, 409, "invalid_request_error"),
+            (Code::TermsNotAccepted, 400, "invalid_request_error"),
             (Code::EmailNotVerified, 403, "permission_error"),
             (Code::OtpRequired, 401, "authentication_error"),
             (Code::OtpInvalid, 400, "invalid_request_error"),

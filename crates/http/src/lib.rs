@@ -39,8 +39,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    agent, balances, deposits, identity_documents, me, password_resets, payment_methods, sessions, system,
-    transactions, transfers, users,
+    agent, balances, closure_requests, deposits, identity_documents, me, password_resets, payment_methods, sessions,
+    system, transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -80,6 +80,12 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(me::support_pin::create_support_pin))
         .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
         .routes(routes!(me::totp_confirm::confirm_totp))
+        .routes(routes!(
+            closure_requests::create::create_closure_request,
+            closure_requests::list::list_closure_requests
+        ))
+        .routes(routes!(agent::closure_decide::approve_closure_request))
+        .routes(routes!(agent::closure_decide::reject_closure_request))
         .routes(routes!(balances::list::list_balances))
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))

@@ -30,6 +30,11 @@ fn all() -> Vec<Template> {
             kind: "proof_of_address".into(),
             reason: "The statement is older than three months.".into(),
         },
+        Template::ClosureApproved { help_url: format!("{base}/help/close-account") },
+        Template::ClosureRejected {
+            reason: "A refund is still open.".into(),
+            help_url: format!("{base}/help/close-account"),
+        },
     ]
 }
 

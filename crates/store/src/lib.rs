@@ -14,6 +14,7 @@
 mod account_sql;
 mod checks;
 mod document_sql;
+mod closure_sql;
 mod error;
 pub mod files;
 mod history;

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod balances;
+pub mod closure_requests;
 pub mod deposits;
 pub mod identity_documents;
 pub mod me;

@@ -166,6 +166,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("If you don't remember your password, reset it here: {reset_url}")
             }],
         },
+        // Written by `closure.rs`; `Template::render` never asks this module for them.
+        Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => Content::default(),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod account;
 mod kyc;
+mod closure;
 mod layout;
 
 pub use layout::Content;
@@ -90,6 +91,19 @@ pub enum Template {
         /// The agent's reason, quoted to the owner.
         reason: String,
     },
+    /// Staff approved the owner's closure request: the account is closed (sent to the address
+    /// on file just before it is erased).
+    ClosureApproved {
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
+    /// Staff refused the owner's closure request: the account stays open.
+    ClosureRejected {
+        /// The staff member's reason.
+        reason: String,
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
     /// Staff froze the account.
     AccountFrozen {
         /// Why, as the staff member wrote it.
@@ -122,6 +136,8 @@ impl Template {
             Template::AccountLocked { .. } => "account_locked",
             Template::IdentityDocumentApproved { .. } => "identity_document_approved",
             Template::IdentityDocumentRejected { .. } => "identity_document_rejected",
+            Template::ClosureApproved { .. } => "closure_approved",
+            Template::ClosureRejected { .. } => "closure_rejected",
             Template::AccountFrozen { .. } => "account_frozen",
             Template::AccountUnfrozen { .. } => "account_unfrozen",
             Template::AccountUnlocked { .. } => "account_unlocked",
@@ -130,7 +146,11 @@ impl Template {
 
     /// Renders the message for a recipient called `name`, in `locale`.
     pub fn render(&self, locale: Locale, name: &str) -> Rendered {
-        account::content(self, locale).render(locale, name)
+        let content = match self {
+            Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => closure::content(self, locale),
+            _ => account::content(self, locale),
+        };
+        content.render(locale, name)
     }
 }
 
@@ -152,6 +172,11 @@ mod tests {
             Template::AccountLocked { link, lock_minutes: 15, reset_url: "https://pay.example/forgot-password".into() },
             Template::IdentityDocumentApproved { kind: "passport".into(), limit_factor: 10 },
             Template::IdentityDocumentRejected { kind: "id_card".into(), reason: "The photo is blurred.".into() },
+            Template::ClosureApproved { help_url: "https://pay.example/help/close-account".into() },
+            Template::ClosureRejected {
+                reason: "A refund is still open.".into(),
+                help_url: "https://pay.example/help/close-account".into(),
+            },
             Template::AccountFrozen {
                 reason: "card testing <pattern>".into(),
                 help_url: "https://pay.example/help/articles/account-locked".into(),

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod batch;
+mod closure;
 mod history;
 mod idempotency;
 mod identity_documents;
