@@ -129,13 +129,13 @@ impl App {
             erasure: &erasure,
             mail: &mail,
         };
+        // Read before the approval deletes the rows; the files go only after its commit, so a
+        // rolled-back approval never loses a file.
+        let document_keys = self.document_keys_of(&owner.id).await?;
         match self.store.approve_closure(&approval).await? {
-            // Identity documents hook: the stored files of the owner's documents
-            // (`<data>/documents/`) are to be deleted here, after the commit that removed
-            // their rows (see `ClosureStore::approve_closure`), so a rolled-back approval
-            // never loses a file.
             ApprovalOutcome::Closed(record) => {
                 self.mail_queued();
+                self.remove_document_files(&document_keys).await;
                 Ok(record)
             }
             ApprovalOutcome::NotPending => Err(AppError::new(Code::ClosureNotPending)),

@@ -194,6 +194,30 @@ impl App {
         Ok(reviewed)
     }
 
+    /// The storage keys of every document of `user_id` (for erasure at closure).
+    pub(crate) async fn document_keys_of(&self, user_id: &str) -> Result<Vec<String>, AppError> {
+        let mut keys = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.store.identity_documents_of(user_id, after.as_deref(), MAX_PAGE).await?;
+            keys.extend(page.iter().map(|d| d.storage_key.clone()));
+            match page.last() {
+                Some(last) if page.len() == MAX_PAGE as usize => after = Some(last.id.clone()),
+                _ => return Ok(keys),
+            }
+        }
+    }
+
+    /// Removes the files under `keys` whose rows are gone; a failure is logged (the file is
+    /// then an orphan no row points to, never served).
+    pub(crate) async fn remove_document_files(&self, keys: &[String]) {
+        for key in keys {
+            if let Err(e) = self.documents.remove(key).await {
+                tracing::error!(error = %e, %key, "could not remove an erased identity document");
+            }
+        }
+    }
+
     /// A document and its file, for staff; the viewing is audited before anything is returned.
     pub async fn identity_document_file(
         &self,

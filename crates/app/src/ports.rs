@@ -5,8 +5,8 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
-mod identity_documents;
 mod closure;
+mod identity_documents;
 mod profile;
 mod status;
 
@@ -17,8 +17,8 @@ pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
 };
-pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
 pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
+pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
 pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 

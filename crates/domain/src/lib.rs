@@ -5,8 +5,8 @@
 //! [`ValidationError`]s that carry a stable code the HTTP layer maps to its error body.
 
 pub mod card;
-pub mod document;
 pub mod closure;
+pub mod document;
 pub mod email;
 pub mod error;
 pub mod ids;

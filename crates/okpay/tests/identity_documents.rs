@@ -20,6 +20,7 @@ on_both_backends!(
     frozen_accounts_may_upload_closed_ones_may_not,
     a_failed_insert_removes_the_file,
     owners_are_mailed_in_their_language,
+    closing_the_account_erases_its_documents,
 );
 
 /// A PNG signature followed by `len - 8` bytes of filler.
@@ -359,4 +360,30 @@ async fn owners_are_mailed_in_their_language(backend: TestBackend) {
     let mail = inbox.wait_for(&email, MAIL_WAIT, |m| m.text.contains(reason)).await.expect("rejection mail");
     assert!(mail.subject.contains("未通过审核"), "{}", mail.subject);
     assert!(mail.text.contains("身份证"), "names the document kind in Chinese: {}", mail.text);
+}
+
+async fn closing_the_account_erases_its_documents(backend: TestBackend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let (token, _, user_id) = s.user().await;
+    let (other, _, _) = s.user().await;
+    let (staff, _, _) = s.staff("agent").await;
+    for kind in ["passport", "proof_of_address"] {
+        let r = upload(&s, &token, kind, png(700), "doc.png", "image/png").await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let kept = upload(&s, &other, "passport", png(700), "doc.png", "image/png").await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.body);
+    assert_eq!(stored_files(&s), 3);
+    let body = json!({"reason": "moving abroad", "accept_terms": true});
+    let r = s.post("/v1/me/closure-requests", Some(&token), None, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap();
+    let r =
+        s.post(&format!("/v1/agent/closure-requests/{id}/approve"), Some(&staff), None, &json!({"reason": "ok"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(document_rows(&s.db, &user_id).await, 0, "the closed account's documents are erased");
+    assert_eq!(stored_files(&s), 1, "their files too; another user's stays");
+    let r =
+        s.get(&format!("/v1/agent/identity-documents/{}/file", kept.body["id"].as_str().unwrap()), Some(&staff)).await;
+    assert_eq!(r.status, StatusCode::OK);
 }

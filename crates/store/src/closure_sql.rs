@@ -53,11 +53,10 @@ pub(crate) const BALANCES_LOCKED: &str = concat!(balances_sql!(), " FOR UPDATE")
 pub(crate) const EMAIL_OF: &str = "SELECT email FROM users WHERE id = $1";
 /// Statements that erase what identifies the person, each bound to the user id only, run in
 /// this order (the throttle row is found through the address, so before it is replaced).
-///
-/// Identity documents hook: once the `identity_documents` table is merged, its statement
-/// (`DELETE FROM identity_documents WHERE user_id = $1`) belongs in this list, so the rows go
-/// in the approval's transaction on both backends.
+/// The rows of the user's identity documents go too; their files are removed by the app after
+/// the commit.
 pub(crate) const ERASE: &[&str] = &[
+    "DELETE FROM identity_documents WHERE user_id = $1",
     "DELETE FROM sign_in_throttle WHERE email = (SELECT email FROM users WHERE id = $1)",
     "DELETE FROM mail_outbox WHERE status <> 'pending' AND to_addr = (SELECT email FROM users WHERE id = $1)",
     "DELETE FROM sessions WHERE user_id = $1",

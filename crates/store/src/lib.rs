@@ -13,8 +13,8 @@
 
 mod account_sql;
 mod checks;
-mod document_sql;
 mod closure_sql;
+mod document_sql;
 mod error;
 pub mod files;
 mod history;

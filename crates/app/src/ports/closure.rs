@@ -102,10 +102,8 @@ pub trait ClosureStore: Send + Sync {
     /// recovery code and the address's sign-in throttle, and pseudonymises email, name and
     /// password hash. The ledger and the audit trail are left untouched.
     ///
-    /// Identity documents: when the `identity_documents` table exists, its rows of the user
-    /// are to be deleted in this same transaction (and their files under
-    /// `<data>/documents/` removed by the caller after the commit); this method is the one
-    /// integration point for that.
+    /// The user's identity documents' rows are deleted in this same transaction; their files
+    /// (`DocumentFiles`) are removed by the caller after the commit.
     async fn approve_closure(&self, a: &ClosureApproval<'_>) -> Result<ApprovalOutcome, StorageError>;
     /// Marks a pending request rejected and queues `mail`; `None` (nothing written) if it
     /// is not pending.

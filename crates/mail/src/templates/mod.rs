@@ -4,8 +4,8 @@
 //! that into a text part and an escaped HTML part, so the two always say the same thing.
 
 mod account;
-mod kyc;
 mod closure;
+mod kyc;
 mod layout;
 
 pub use layout::Content;
