@@ -65,6 +65,9 @@ pub(crate) const ERASE: &[&str] = &[
     "DELETE FROM recovery_codes WHERE user_id = $1",
     "DELETE FROM user_totp WHERE user_id = $1",
     "DELETE FROM support_pins WHERE user_id = $1",
+    // The wallets stay in the books, empty, and refuse every later posting (a transfer that
+    // passed the recipient check just before this commit is refused by the ledger).
+    "UPDATE accounts SET closed = TRUE WHERE owner = $1",
 ];
 /// Closes the user (unless frozen or already closed) and pseudonymises the row: `$2` pseudonymous email, `$3` hash of the old
 /// address, `$4` unusable password hash, `$5` now.

@@ -178,6 +178,20 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     let queued = s.claim_mails(100, 200, 10).await?;
     assert_eq!(queued.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(), ["carol@example.com"]);
     assert_eq!(books.balances("usr_c").await?, (0, 0, 0), "the wallet stays, empty");
+    // A transfer that passed the recipient check before the closure committed is refused by
+    // the ledger; other commands in its batch go through.
+    let bystander = books.user("usr_bystander").await?;
+    let late = ledger
+        .execute(&[
+            transfer("tr_late", books.system, wallet, 10)?,
+            hold("wd_late", books.system, wallet, 10)?,
+            transfer("tr_other", books.system, bystander, 10)?,
+        ])
+        .await?;
+    assert_eq!(late[0], Err(okpay_ledger::Rejection::AccountClosed(wallet)));
+    assert_eq!(late[1], Err(okpay_ledger::Rejection::AccountClosed(wallet)));
+    assert!(late[2].is_ok(), "{:?}", late[2]);
+    assert_eq!(books.balances("usr_c").await?, (0, 0, 0));
     books.assert_verified().await?;
 
     assert_eq!(s.approve_closure(&approval).await?, ApprovalOutcome::NotPending, "decided once");
