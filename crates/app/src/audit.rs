@@ -62,22 +62,27 @@ impl<'a> Event<'a> {
     }
 }
 
+/// The row of an event happening now. Use it to write the event inside the transaction of
+/// the action it records (see `IdentityDocumentStore::review_identity_document`).
+pub fn record(e: &Event<'_>) -> AuditRecord {
+    AuditRecord {
+        id: 0,
+        at_us: now_us(),
+        actor: e.actor.to_owned(),
+        subject: e.subject.map(str::to_owned),
+        action: e.action.to_owned(),
+        outcome: if e.success { "success" } else { "failure" }.to_owned(),
+        ip: e.client.map(|c| c.ip.clone()).unwrap_or_default(),
+        user_agent: e.client.map(|c| c.user_agent.clone()).unwrap_or_default(),
+        reason: e.reason.map(|r| r.chars().take(1_000).collect()),
+        session_id: e.session_id.map(str::to_owned),
+    }
+}
+
 impl App {
     /// Appends an event to the audit trail.
     pub async fn audit(&self, e: Event<'_>) -> Result<(), AppError> {
-        let record = AuditRecord {
-            id: 0,
-            at_us: now_us(),
-            actor: e.actor.to_owned(),
-            subject: e.subject.map(str::to_owned),
-            action: e.action.to_owned(),
-            outcome: if e.success { "success" } else { "failure" }.to_owned(),
-            ip: e.client.map(|c| c.ip.clone()).unwrap_or_default(),
-            user_agent: e.client.map(|c| c.user_agent.clone()).unwrap_or_default(),
-            reason: e.reason.map(|r| r.chars().take(1_000).collect()),
-            session_id: e.session_id.map(str::to_owned),
-        };
-        self.store.record_audit(&record).await?;
+        self.store.record_audit(&record(&e)).await?;
         Ok(())
     }
 

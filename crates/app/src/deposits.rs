@@ -134,6 +134,9 @@ pub fn ledger_error(e: LedgerError) -> AppError {
         LedgerError::Rejected(okpay_ledger::Rejection::InsufficientFunds(_)) => {
             AppError::new(Code::InsufficientFunds).param("amount")
         }
+        LedgerError::Rejected(okpay_ledger::Rejection::AccountClosed(_)) => {
+            AppError::new(Code::RecipientUnavailable).param("to")
+        }
         LedgerError::Rejected(r) => AppError::internal(format!("ledger refused: {r}")),
         LedgerError::Busy => AppError::new(Code::ServiceBusy),
         LedgerError::Unavailable(m) => AppError::internal(format!("ledger unavailable: {m}")),

@@ -7,6 +7,8 @@
 
 use okpay_domain::ValidationError;
 
+use crate::closure::Blocker;
+
 macro_rules! codes {
     ($($variant:ident => $s:literal),* $(,)?) => {
         /// Every stable error code OKPay returns.
@@ -77,6 +79,10 @@ codes! {
     RecipientNotFound => "recipient_not_found",
     RecipientUnavailable => "recipient_unavailable",
     TransferToSelf => "transfer_to_self",
+    TermsNotAccepted => "terms_not_accepted",
+    ClosureBlocked => "closure_blocked",
+    ClosureAlreadyRequested => "closure_already_requested",
+    ClosureNotPending => "closure_not_pending",
     InsufficientFunds => "insufficient_funds",
     LimitExceeded => "limit_exceeded",
     AmountTooSmall => "amount_too_small",
@@ -90,6 +96,11 @@ codes! {
     RateLimited => "rate_limited",
     ServiceBusy => "service_busy",
     ApiError => "api_error",
+    FileTooLarge => "file_too_large",
+    UnsupportedFileType => "unsupported_file_type",
+    InvalidDocumentKind => "invalid_document_kind",
+    InvalidMultipart => "invalid_multipart",
+    DocumentAlreadyReviewed => "document_already_reviewed",
 }
 
 /// A failed use case.
@@ -106,12 +117,21 @@ pub struct AppError {
     pub reason: Option<&'static str>,
     /// Internal detail for logs only.
     pub detail: Option<String>,
+    /// Structured facts the caller needs to act on, rendered as extra fields of the body.
+    pub details: Option<Box<Details>>,
+}
+
+/// Structured facts carried by an error, beyond its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Details {
+    /// `closure_blocked`: what keeps the account from being closed.
+    Blockers(Vec<Blocker>),
 }
 
 impl AppError {
     /// An error with just a code.
     pub fn new(code: Code) -> Self {
-        AppError { code, param: None, decline_code: None, reason: None, detail: None }
+        AppError { code, param: None, decline_code: None, reason: None, detail: None, details: None }
     }
 
     /// Names the parameter at fault.
@@ -129,6 +149,12 @@ impl AppError {
     /// Adds an internal detail (logged, never returned).
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    /// Attaches structured details (rendered as extra fields of the error body).
+    pub fn details(mut self, details: Details) -> Self {
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -150,6 +176,10 @@ impl AppError {
             ValidationError::InvalidAccountType => (Code::InvalidAccountType, None),
             ValidationError::WeakPassword(r) => (Code::WeakPassword, Some(r)),
             ValidationError::InvalidName => (Code::InvalidName, None),
+            ValidationError::InvalidDocumentKind => (Code::InvalidDocumentKind, None),
+            ValidationError::UnsupportedFileType => (Code::UnsupportedFileType, None),
+            ValidationError::FileTooLarge => (Code::FileTooLarge, None),
+            ValidationError::InvalidReason => (Code::ParameterInvalid, None),
         };
         AppError { reason, ..AppError::new(code).param(param) }
     }

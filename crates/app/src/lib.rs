@@ -10,12 +10,15 @@ pub mod api_keys;
 pub mod audit;
 pub mod balances;
 pub mod caller;
+pub mod closure;
+pub mod closure_review;
 pub mod deposits;
 pub mod devices;
 pub mod email_verification;
 pub mod error;
 pub mod history;
 pub mod idempotency;
+pub mod identity_documents;
 pub mod lockout;
 pub mod mail_worker;
 pub mod merchant;
@@ -24,6 +27,7 @@ pub mod password;
 pub mod password_reset;
 pub mod payment_methods;
 pub mod ports;
+pub mod profile;
 pub mod rail;
 pub mod sessions;
 pub mod staff;
@@ -38,7 +42,7 @@ use std::sync::Arc;
 use okpay_ledger::Ledger;
 
 pub use caller::Caller;
-pub use error::{AppError, Code};
+pub use error::{AppError, Code, Details};
 
 /// Settings the use cases need.
 #[derive(Debug, Clone)]
@@ -59,6 +63,8 @@ pub struct AppConfig {
     pub lockout_window_us: i64,
     /// How long a lock lasts (and its unlock link works).
     pub lockout_duration_us: i64,
+    /// Largest identity-document file accepted, bytes.
+    pub max_document_bytes: usize,
     /// Whether webhook URLs may point at loopback or private addresses (tests, local
     /// development); refused otherwise.
     pub webhook_allow_private_networks: bool,
@@ -75,6 +81,7 @@ impl Default for AppConfig {
             lockout_max_failures: 5,
             lockout_window_us: 15 * 60 * 1_000_000,
             lockout_duration_us: 15 * 60 * 1_000_000,
+            max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
             webhook_allow_private_networks: false,
         }
     }
@@ -99,6 +106,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Uploaded identity documents' files (see [`App::with_document_files`]).
+    pub documents: Arc<dyn ports::DocumentFiles>,
     /// Wakes this process's webhook worker when a delivery is queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }
@@ -117,7 +126,14 @@ impl App {
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            documents: Arc::new(identity_documents::NoFiles),
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Keeps uploaded identity documents in `files` (without it, uploads answer `api_error`).
+    pub fn with_document_files(mut self, files: Arc<dyn ports::DocumentFiles>) -> App {
+        self.documents = files;
+        self
     }
 }

@@ -5,7 +5,10 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
+mod closure;
+mod identity_documents;
 mod merchants;
+mod profile;
 mod status;
 
 use async_trait::async_trait;
@@ -15,10 +18,13 @@ pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
 };
+pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
+pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
 pub use merchants::{
     ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
     DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
+pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 
 /// A stored user.
@@ -339,7 +345,10 @@ pub trait AppStore:
     + SignInThrottleStore
     + TwoFactorStore
     + AuditStore
+    + IdentityDocumentStore
+    + ClosureStore
     + AccountStatusStore
+    + ProfileStore
     + ApiKeyStore
     + MerchantStore
     + EventStore

@@ -95,6 +95,10 @@ impl App {
         let Some(user) = user else {
             // Spend the same time as a real check so timing reveals nothing.
             let _ = password::verify(pw, password::dummy_hash().await?).await?;
+            if let Some(closed) = self.closed_account(address.as_deref()).await? {
+                *subject = Some(closed.id);
+                return Err(AppError::new(Code::AccountClosed));
+            }
             return Err(match &address {
                 Some(a) => self.sign_in_failed(a, None).await,
                 None => AppError::new(Code::InvalidCredentials),
@@ -139,6 +143,16 @@ impl App {
         };
         self.store.insert_session(&record).await?;
         Ok(Issued { token, expires_at_us, user, session_id })
+    }
+
+    /// The closed account that `address` (normalised) belonged to, if any: a closed account
+    /// keeps only the SHA-256 of its old address, so signing in with it can still answer
+    /// `account_closed` (its password hash is gone, so no password is checked).
+    async fn closed_account(&self, address: Option<&str>) -> Result<Option<UserRecord>, AppError> {
+        match address {
+            Some(a) => Ok(self.store.closed_user_by_email_hash(&token_hash(a)).await?),
+            None => Ok(None),
+        }
     }
 
     /// Resolves a bearer token (a session token or an API key secret) to its caller; the

@@ -33,4 +33,16 @@ pub enum ValidationError {
     /// A name is empty, too long or holds control characters.
     #[error("invalid name")]
     InvalidName,
+    /// An identity document's kind is not `passport`, `id_card` or `proof_of_address`.
+    #[error("invalid document kind")]
+    InvalidDocumentKind,
+    /// An uploaded file's content is not JPEG, PNG or PDF (whatever its name says).
+    #[error("unsupported file type")]
+    UnsupportedFileType,
+    /// An uploaded file is larger than allowed.
+    #[error("file too large")]
+    FileTooLarge,
+    /// A free-text reason is too long or holds control characters.
+    #[error("invalid reason")]
+    InvalidReason,
 }

@@ -40,6 +40,10 @@ pub enum IdKind {
     Session,
     /// `req_`
     Request,
+    /// `idv_` (an uploaded identity document)
+    IdentityDocument,
+    /// `clr_` (a request to close an account)
+    ClosureRequest,
 }
 
 impl IdKind {
@@ -58,6 +62,8 @@ impl IdKind {
             IdKind::ApiKey => "key_",
             IdKind::Session => "ses_",
             IdKind::Request => "req_",
+            IdKind::IdentityDocument => "idv_",
+            IdKind::ClosureRequest => "clr_",
         }
     }
 

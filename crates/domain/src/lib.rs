@@ -5,9 +5,12 @@
 //! [`ValidationError`]s that carry a stable code the HTTP layer maps to its error body.
 
 pub mod card;
+pub mod closure;
+pub mod document;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod limits;
 pub mod money;
 pub mod password;
 pub mod time;

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use okpay_app::{AppError, Code};
+use okpay_app::{AppError, Code, Details};
 use serde_json::{Value, json};
 
 use crate::catalog::{self, ErrorType};
@@ -77,6 +77,17 @@ pub fn body(e: &AppError, ctx: &RequestContext) -> Value {
     }
     if let Some(d) = e.decline_code {
         err["decline_code"] = json!(d);
+    }
+    if let Some(details) = &e.details {
+        match details.as_ref() {
+            Details::Blockers(list) => {
+                let blockers: Vec<Value> = list
+                    .iter()
+                    .map(|b| json!({"type": b.kind.as_str(), "currency": b.currency, "amount": b.amount_minor}))
+                    .collect();
+                err["blockers"] = json!(blockers);
+            }
+        }
     }
     json!({ "error": err })
 }

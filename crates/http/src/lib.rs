@@ -10,6 +10,7 @@
 //! * [`serve`] runs the router on a listener until a shutdown future completes, so tests bind
 //!   port 0 and the binary binds `OKPAY_LISTEN`.
 
+pub mod body;
 pub mod catalog;
 pub mod context;
 pub mod error;
@@ -38,8 +39,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    agent, api_keys, balances, deposits, events, me, merchant, password_resets, payment_methods, sessions, system,
-    transactions, transfers, users,
+    agent, api_keys, balances, closure_requests, deposits, events, identity_documents, me, merchant, password_resets,
+    payment_methods, sessions, system, transactions, transfers, users,
 };
 
 #[derive(OpenApi)]
@@ -48,11 +49,25 @@ struct ApiDoc;
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    api_routes(state::upload_body_limit(okpay_app::AppConfig::default().max_document_bytes)).split_for_parts().1
 }
 
-fn api_routes() -> OpenApiRouter<AppState> {
+/// Every API route; uploads may be up to `upload_body_limit` bytes, other bodies up to the
+/// router's `max_body_bytes`.
+fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(
+            identity_documents::upload::upload_identity_document,
+            identity_documents::list::list_identity_documents
+        ))
+        // The handler enforces the real limit on the file and drains a little past it (see
+        // `body`); this bound only stops reading an absurdly large body.
+        .layer(DefaultBodyLimit::max(body::drain_limit(upload_body_limit)));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(uploads)
+        .routes(routes!(identity_documents::approve::approve_identity_document))
+        .routes(routes!(identity_documents::reject::reject_identity_document))
+        .routes(routes!(identity_documents::download::download_identity_document))
         .routes(routes!(users::create::create_user))
         .routes(routes!(users::verify_email::verify_email))
         .routes(routes!(users::unlock::unlock))
@@ -61,9 +76,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create::create_session, sessions::list::list_sessions))
         .routes(routes!(sessions::delete_current::delete_current_session))
         .routes(routes!(sessions::delete::delete_session))
-        .routes(routes!(me::get::get_me))
+        .routes(routes!(me::get::get_me, me::update::update_me))
+        .routes(routes!(me::support_pin::create_support_pin))
         .routes(routes!(me::totp_begin::begin_totp, me::totp_disable::disable_totp))
         .routes(routes!(me::totp_confirm::confirm_totp))
+        .routes(routes!(
+            closure_requests::create::create_closure_request,
+            closure_requests::list::list_closure_requests
+        ))
+        .routes(routes!(agent::closure_decide::approve_closure_request))
+        .routes(routes!(agent::closure_decide::reject_closure_request))
         .routes(routes!(balances::list::list_balances))
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))
@@ -87,7 +109,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = api_routes().split_for_parts();
+    let (api, spec) = api_routes(state.upload_body_limit()).split_for_parts();
     let spec_json = serde_json::to_value(&spec).unwrap_or_default();
     let docs = docs_page(&spec);
     Router::new()

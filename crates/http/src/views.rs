@@ -1,6 +1,8 @@
 //! JSON shapes of resources shared by several routes.
 
-use okpay_app::ports::{PaymentMethodRecord, UserRecord};
+use okpay_app::ports::{IdentityDocumentRecord, PaymentMethodRecord, UserRecord};
+use okpay_domain::Currency;
+use okpay_domain::limits::limits;
 use okpay_domain::time::rfc3339;
 use okpay_ledger::StatementLine;
 use serde::Serialize;
@@ -47,8 +49,42 @@ pub struct UserView {
     pub locale: String,
     /// Roles.
     pub roles: Vec<String>,
+    /// What the user may move per day, per currency (raised by approved identity documents).
+    pub limits: Vec<LimitView>,
     /// RFC 3339.
     pub created_at: String,
+}
+
+/// Per-day limits in one currency, in minor units (API.md §7).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LimitView {
+    /// Currency.
+    pub currency: &'static str,
+    /// Always `day`.
+    pub period: &'static str,
+    /// Deposits per day.
+    pub deposit: i64,
+    /// Outgoing transfers per day.
+    pub transfer: i64,
+    /// Withdrawals per day.
+    pub withdrawal: i64,
+}
+
+/// The limits of a user at `kyc_level`, one entry per supported currency.
+pub fn limit_views(kyc_level: i64) -> Vec<LimitView> {
+    Currency::ALL
+        .into_iter()
+        .map(|c| {
+            let l = limits(kyc_level, c);
+            LimitView {
+                currency: c.code(),
+                period: "day",
+                deposit: l.deposit_minor,
+                transfer: l.transfer_minor,
+                withdrawal: l.withdrawal_minor,
+            }
+        })
+        .collect()
 }
 
 impl From<&UserRecord> for UserView {
@@ -64,6 +100,7 @@ impl From<&UserRecord> for UserView {
             kyc_level: u.kyc_level,
             locale: u.locale.clone(),
             roles: u.roles.split_whitespace().map(str::to_owned).collect(),
+            limits: limit_views(u.kyc_level),
             created_at: rfc3339(u.created_at_us),
         }
     }
@@ -208,5 +245,56 @@ impl From<&StatementLine> for TransactionView {
             decline_code: text("decline_code"),
             status_history: None,
         }
+    }
+}
+
+/// An identity document (never its content, which only staff can fetch).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdentityDocumentView {
+    /// `idv_...`
+    pub id: String,
+    /// Always `identity_document`.
+    pub object: &'static str,
+    /// `passport`, `id_card` or `proof_of_address`.
+    pub kind: String,
+    /// `pending_review`, `approved` or `rejected`.
+    pub status: String,
+    /// Recognised from the content: `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// The reviewer's reason, once reviewed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_reason: Option<String>,
+    /// RFC 3339, once reviewed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<String>,
+    /// The owner (`usr_...`); shown to staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl IdentityDocumentView {
+    /// The owner's view.
+    pub fn for_owner(d: &IdentityDocumentRecord) -> Self {
+        IdentityDocumentView {
+            id: d.id.clone(),
+            object: "identity_document",
+            kind: d.kind.clone(),
+            status: d.status.clone(),
+            content_type: d.content_type.clone(),
+            size: d.size_bytes,
+            review_reason: d.review_reason.clone(),
+            reviewed_at: d.reviewed_at_us.map(rfc3339),
+            user: None,
+            created_at: rfc3339(d.created_at_us),
+        }
+    }
+
+    /// Staff's view: also names the owner.
+    pub fn for_staff(d: &IdentityDocumentRecord) -> Self {
+        IdentityDocumentView { user: Some(d.user_id.clone()), ..IdentityDocumentView::for_owner(d) }
     }
 }

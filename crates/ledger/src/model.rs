@@ -55,6 +55,8 @@ pub struct AccountState {
     pub debits_pending: i64,
     /// Sum of pending holds crediting this account.
     pub credits_pending: i64,
+    /// The owner closed their account: no posting or hold may touch it any more.
+    pub closed: bool,
 }
 
 impl AccountState {
@@ -223,6 +225,9 @@ pub enum Rejection {
     /// A balance would overflow `i64`.
     #[error("balance overflow")]
     Overflow,
+    /// A leg touches a closed account.
+    #[error("account {0:?} is closed")]
+    AccountClosed(AccountId),
     /// Post/void of an unknown hold.
     #[error("hold not found")]
     HoldNotFound,

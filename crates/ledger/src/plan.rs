@@ -284,6 +284,9 @@ impl Work {
                         if acc.currency != currency {
                             return Err(Rejection::CurrencyMismatch(id));
                         }
+                        if acc.closed {
+                            return Err(Rejection::AccountClosed(id));
+                        }
                         touched.push(acc.clone());
                         touched.len() - 1
                     }

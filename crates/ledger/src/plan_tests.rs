@@ -25,7 +25,15 @@ impl Mem {
             let id = AccountId(i);
             m.accounts.insert(
                 id,
-                AccountState { id, currency: Currency::Usd, kind, balance: 0, debits_pending: 0, credits_pending: 0 },
+                AccountState {
+                    id,
+                    currency: Currency::Usd,
+                    kind,
+                    balance: 0,
+                    debits_pending: 0,
+                    credits_pending: 0,
+                    closed: false,
+                },
             );
         }
         m.next_id = 1000;
@@ -170,6 +178,22 @@ fn posting_a_hold_needs_its_reference_free() {
     m.run(&[hold("x", vec![leg(0, 2, 10)]), transfer("x", vec![leg(0, 2, 1)])]);
     assert_eq!(m.run(&[Command::Post(resolve("x"))])[0], Err(Rejection::ReferenceInUse));
     assert!(matches!(m.run(&[Command::Void(resolve("x"))])[0], Ok(Outcome::Voided { .. })));
+    m.check_invariants();
+}
+
+#[test]
+fn closed_accounts_take_no_postings() {
+    let mut m = Mem::with_accounts(2, 1);
+    m.run(&[transfer("d", vec![leg(2, 0, 10)])]);
+    if let Some(a) = m.accounts.get_mut(&AccountId(1)) {
+        a.closed = true;
+    }
+    let r =
+        m.run(&[transfer("in", vec![leg(0, 1, 5)]), hold("h", vec![leg(2, 1, 5)]), transfer("ok", vec![leg(0, 2, 5)])]);
+    assert_eq!(r[0], Err(Rejection::AccountClosed(AccountId(1))));
+    assert_eq!(r[1], Err(Rejection::AccountClosed(AccountId(1))));
+    assert!(matches!(r[2], Ok(Outcome::Posted { .. })), "the rest of the batch goes through");
+    assert_eq!(m.accounts[&AccountId(1)].balance, 0);
     m.check_invariants();
 }
 

@@ -25,6 +25,16 @@ fn all() -> Vec<Template> {
             lock_minutes: 15,
             reset_url: format!("{base}/forgot-password"),
         },
+        Template::IdentityDocumentApproved { kind: "passport".into(), limit_factor: 10 },
+        Template::IdentityDocumentRejected {
+            kind: "proof_of_address".into(),
+            reason: "The statement is older than three months.".into(),
+        },
+        Template::ClosureApproved { help_url: format!("{base}/help/close-account") },
+        Template::ClosureRejected {
+            reason: "A refund is still open.".into(),
+            help_url: format!("{base}/help/close-account"),
+        },
     ]
 }
 

@@ -37,6 +37,8 @@ pub struct Config {
     pub bank_settlement_delay: String,
     /// Largest JSON request body, bytes.
     pub max_body_bytes: usize,
+    /// Largest identity-document upload, bytes.
+    pub max_document_bytes: usize,
     /// Most ledger commands per database transaction.
     pub ledger_max_batch: usize,
     /// Most ledger commands waiting; beyond it requests get 503 `service_busy`.
@@ -88,6 +90,7 @@ impl Default for Config {
             rate_limit_max_clients: 100_000,
             bank_settlement_delay: "30s".into(),
             max_body_bytes: 64 * 1024,
+            max_document_bytes: okpay_app::identity_documents::DEFAULT_MAX_BYTES,
             ledger_max_batch: 8_190,
             ledger_queue_capacity: 65_536,
             log_format: "text".into(),
@@ -138,6 +141,11 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ),
     ("bank_settlement_delay", "How long the simulated bank rail takes to settle deposits and withdrawals."),
     ("max_body_bytes", "Largest JSON request body accepted, in bytes (larger: 413 request_too_large)."),
+    (
+        "max_document_bytes",
+        "Largest identity-document file accepted (JPEG, PNG or PDF), in bytes (larger: 413 file_too_large). Files are \
+         kept under <data_dir>/documents/.",
+    ),
     ("ledger_max_batch", "Most ledger commands committed in one database transaction (group commit)."),
     ("ledger_queue_capacity", "Most ledger commands waiting to commit; beyond it requests get 503 service_busy."),
     ("log_format", "text or json."),
@@ -145,8 +153,9 @@ pub const OPTIONS: &[(&str, &str)] = &[
     ("session_lifetime_secs", "A session ends this many seconds after sign-in, whatever its activity."),
     (
         "data_dir",
-        "Directory for OKPay's files (outbox/ holds .eml mail when smtp_url is unset). Unset: the SQLite \
-         database's directory, or okpay-data.",
+        "Directory for OKPay's files (outbox/ holds .eml mail when smtp_url is unset; documents/ holds \
+         uploaded identity documents, never served statically). Unset: the SQLite database's directory, or \
+         okpay-data.",
     ),
     ("mail_from", "Sender of every mail OKPay sends, e.g. \"OKPay <no-reply@pay.example.com>\"."),
     ("mail_max_attempts", "Delivery attempts before a mail is marked failed (logged, counted in /metrics)."),
@@ -230,6 +239,9 @@ impl Config {
         }
         if self.mail_max_attempts < 1 {
             bail!("mail_max_attempts must be at least 1");
+        }
+        if self.max_document_bytes < okpay_domain::document::MIN_FILE_BYTES {
+            bail!("max_document_bytes must be at least {}", okpay_domain::document::MIN_FILE_BYTES);
         }
         if self.ledger_max_batch == 0 || self.ledger_queue_capacity == 0 || self.max_body_bytes < 1024 {
             bail!("ledger_max_batch and ledger_queue_capacity must be positive; max_body_bytes at least 1024");

@@ -86,9 +86,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         lockout_max_failures: config.lockout_max_failures,
         lockout_window_us: config.ttl_us(&config.lockout_window, "lockout_window")?,
         lockout_duration_us: config.ttl_us(&config.lockout_duration, "lockout_duration")?,
+        max_document_bytes: config.max_document_bytes,
         webhook_allow_private_networks: config.webhook_allow_private_networks,
     };
-    let app = App::new(stores.app.clone(), ledger, app_config);
+    let documents_dir = config.data_dir().join("documents");
+    let documents = okpay_store::files::DirectoryFiles::open(&documents_dir)
+        .with_context(|| format!("creating the documents directory {}", documents_dir.display()))?;
+    let app = App::new(stores.app.clone(), ledger, app_config).with_document_files(Arc::new(documents));
     let outbox_dir = config.data_dir().join("outbox");
     let transport = Transport::from_config(config.smtp_url.as_deref(), &outbox_dir, &config.mail_from)?;
     let retry_base = config.mail_retry_delay()?;

@@ -13,8 +13,11 @@
 
 mod account_sql;
 mod checks;
+mod closure_sql;
+mod document_sql;
 mod error;
 mod event_sql;
+pub mod files;
 mod history;
 mod merchant_rows;
 mod merchant_sql;

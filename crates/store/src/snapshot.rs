@@ -9,8 +9,8 @@ use okpay_ledger::{AccountId, AccountKind, AccountState, HoldStatus, Leg, Storag
 
 use crate::error::corrupt;
 
-/// `(id, currency, kind, balance, debits_pending, credits_pending)`.
-pub(crate) type AccountTuple = (i64, String, String, i64, i64, i64);
+/// `(id, currency, kind, balance, debits_pending, credits_pending, closed)`.
+pub(crate) type AccountTuple = (i64, String, String, i64, i64, i64, bool);
 /// `(id, reference, kind, currency, status)`.
 pub(crate) type HoldTuple = (i64, String, String, String, String);
 /// `(hold id, debit account, credit account, amount)`, ordered by hold id and seq.
@@ -23,7 +23,7 @@ pub(crate) fn currency(code: &str) -> Result<Currency, StorageError> {
 
 /// Decodes an account row.
 pub(crate) fn account(t: AccountTuple) -> Result<AccountState, StorageError> {
-    let (id, cur, kind, balance, debits_pending, credits_pending) = t;
+    let (id, cur, kind, balance, debits_pending, credits_pending, closed) = t;
     Ok(AccountState {
         id: AccountId(id),
         currency: currency(&cur)?,
@@ -31,6 +31,7 @@ pub(crate) fn account(t: AccountTuple) -> Result<AccountState, StorageError> {
         balance,
         debits_pending,
         credits_pending,
+        closed,
     })
 }
 
@@ -81,7 +82,7 @@ mod tests {
     fn builds_holds_with_their_legs_in_order() -> Result<(), StorageError> {
         let holds = vec![(7, "h1".to_owned(), "withdrawal".to_owned(), "usd".to_owned(), "pending".to_owned())];
         let legs = vec![(7, 1, 2, 100), (7, 1, 3, 5)];
-        let accounts = vec![(1, "usd".to_owned(), "user".to_owned(), 105, 105, 0)];
+        let accounts = vec![(1, "usd".to_owned(), "user".to_owned(), 105, 105, 0, false)];
         let snap = build(vec!["tr_1".to_owned()], assemble_holds(holds, legs)?, accounts)?;
         let h = &snap.holds["h1"];
         assert_eq!(h.legs.len(), 2);
@@ -94,6 +95,6 @@ mod tests {
     #[test]
     fn refuses_corrupt_values() {
         assert!(currency("USD").is_err());
-        assert!(account((1, "usd".to_owned(), "robot".to_owned(), 0, 0, 0)).is_err());
+        assert!(account((1, "usd".to_owned(), "robot".to_owned(), 0, 0, 0, false)).is_err());
     }
 }

@@ -16,6 +16,7 @@ use okpay_app::ports::StoredResponse;
 use okpay_app::{AppError, Code};
 use sha2::{Digest, Sha256};
 
+use crate::body::{BodyError, read_bounded};
 use crate::context::RequestContext;
 use crate::error::{ApiError, Rendered};
 use crate::extract::auth::bearer;
@@ -47,8 +48,22 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
             Err(_) => return next.run(Request::from_parts(parts, body)).await,
         },
     };
-    let bytes = match to_bytes(body, state.max_body_bytes).await {
+    // Uploads (multipart) may be larger than JSON bodies; their route has its own limit.
+    let upload = is_multipart(&parts.headers);
+    let limit = if upload { state.upload_body_limit() } else { state.max_body_bytes };
+    let read = if upload {
+        read_bounded(body, limit).await
+    } else {
+        to_bytes(body, limit).await.map_err(|_| BodyError::TooLarge)
+    };
+    let bytes = match read {
         Ok(b) => b,
+        Err(BodyError::TooLarge) if upload => {
+            return ApiError(AppError::new(Code::FileTooLarge).param("file")).into_response();
+        }
+        Err(BodyError::Broken(e)) if upload => {
+            return ApiError(AppError::new(Code::InvalidMultipart).detail(e)).into_response();
+        }
         Err(_) => return ApiError::from(Code::RequestTooLarge).into_response(),
     };
     let hash = request_hash(&parts.method, parts.uri.path_and_query().map_or("", |p| p.as_str()), &bytes);
@@ -79,6 +94,13 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
         tracing::error!(error = %e, "could not store idempotent response");
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("multipart/form-data"))
 }
 
 fn storable(status: StatusCode) -> bool {

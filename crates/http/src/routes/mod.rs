@@ -3,8 +3,10 @@
 pub mod agent;
 pub mod api_keys;
 pub mod balances;
+pub mod closure_requests;
 pub mod deposits;
 pub mod events;
+pub mod identity_documents;
 pub mod me;
 pub mod merchant;
 pub mod password_resets;

@@ -1,8 +1,9 @@
-//! The texts of the account-security messages (sign-up, reset, lockout, freeze).
+//! The texts of the account-security messages (sign-up, reset, lockout, freeze); identity-document
+//! reviews are delegated to `kyc.rs`.
 
 use super::{Content, Locale, Template};
 
-/// What `template` says in `locale`.
+/// What `template` says in `locale` (the identity-document messages are in `kyc.rs`).
 pub(super) fn content(template: &Template, locale: Locale) -> Content {
     let zh = locale == Locale::Zh;
     match template {
@@ -120,6 +121,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("If it wasn't you, someone may be guessing your password; consider resetting it: {reset_url}")
             }],
         },
+        Template::IdentityDocumentApproved { kind, limit_factor } => super::kyc::approved(kind, *limit_factor, locale),
+        Template::IdentityDocumentRejected { kind, reason } => super::kyc::rejected(kind, reason, locale),
         Template::AccountFrozen { reason, help_url } => Content {
             subject: pick(zh, "Your OKPay account is frozen", "您的 OKPay 账户已被冻结"),
             before: vec![
@@ -163,6 +166,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
                 format!("If you don't remember your password, reset it here: {reset_url}")
             }],
         },
+        // Written by `closure.rs`; `Template::render` never asks this module for them.
+        Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => Content::default(),
     }
 }
 

@@ -4,6 +4,8 @@
 //! that into a text part and an escaped HTML part, so the two always say the same thing.
 
 mod account;
+mod closure;
+mod kyc;
 mod layout;
 
 pub use layout::Content;
@@ -75,6 +77,33 @@ pub enum Template {
         /// Where to reset the password.
         reset_url: String,
     },
+    /// An agent approved an identity document.
+    IdentityDocumentApproved {
+        /// `passport`, `id_card` or `proof_of_address`.
+        kind: String,
+        /// How much the daily limits grew (e.g. 10).
+        limit_factor: i64,
+    },
+    /// An agent rejected an identity document.
+    IdentityDocumentRejected {
+        /// `passport`, `id_card` or `proof_of_address`.
+        kind: String,
+        /// The agent's reason, quoted to the owner.
+        reason: String,
+    },
+    /// Staff approved the owner's closure request: the account is closed (sent to the address
+    /// on file just before it is erased).
+    ClosureApproved {
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
+    /// Staff refused the owner's closure request: the account stays open.
+    ClosureRejected {
+        /// The staff member's reason.
+        reason: String,
+        /// The help-center article about closing an account.
+        help_url: String,
+    },
     /// Staff froze the account.
     AccountFrozen {
         /// Why, as the staff member wrote it.
@@ -105,6 +134,10 @@ impl Template {
             Template::PasswordReset { .. } => "password_reset",
             Template::PasswordChanged { .. } => "password_changed",
             Template::AccountLocked { .. } => "account_locked",
+            Template::IdentityDocumentApproved { .. } => "identity_document_approved",
+            Template::IdentityDocumentRejected { .. } => "identity_document_rejected",
+            Template::ClosureApproved { .. } => "closure_approved",
+            Template::ClosureRejected { .. } => "closure_rejected",
             Template::AccountFrozen { .. } => "account_frozen",
             Template::AccountUnfrozen { .. } => "account_unfrozen",
             Template::AccountUnlocked { .. } => "account_unlocked",
@@ -113,7 +146,11 @@ impl Template {
 
     /// Renders the message for a recipient called `name`, in `locale`.
     pub fn render(&self, locale: Locale, name: &str) -> Rendered {
-        account::content(self, locale).render(locale, name)
+        let content = match self {
+            Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => closure::content(self, locale),
+            _ => account::content(self, locale),
+        };
+        content.render(locale, name)
     }
 }
 
@@ -133,6 +170,13 @@ mod tests {
             Template::PasswordReset { link: link.clone(), valid_minutes: 30 },
             Template::PasswordChanged { reset_url: "https://pay.example/forgot-password".into() },
             Template::AccountLocked { link, lock_minutes: 15, reset_url: "https://pay.example/forgot-password".into() },
+            Template::IdentityDocumentApproved { kind: "passport".into(), limit_factor: 10 },
+            Template::IdentityDocumentRejected { kind: "id_card".into(), reason: "The photo is blurred.".into() },
+            Template::ClosureApproved { help_url: "https://pay.example/help/close-account".into() },
+            Template::ClosureRejected {
+                reason: "A refund is still open.".into(),
+                help_url: "https://pay.example/help/close-account".into(),
+            },
             Template::AccountFrozen {
                 reason: "card testing <pattern>".into(),
                 help_url: "https://pay.example/help/articles/account-locked".into(),

@@ -64,7 +64,7 @@ async fn load(tx: &mut Tx, cmds: &[Command]) -> Result<Snapshot, StorageError> {
         Vec::new()
     } else {
         sqlx::query_as(
-            "SELECT id, currency, kind, balance, debits_pending, credits_pending FROM accounts
+            "SELECT id, currency, kind, balance, debits_pending, credits_pending, closed FROM accounts
              WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
         )
         .bind(account_ids)

@@ -78,7 +78,7 @@ async fn load(tx: &mut Tx, cmds: &[Command]) -> Result<okpay_ledger::plan::Snaps
     } else {
         let ids: Vec<i64> = account_ids.iter().map(|a| a.0).collect();
         sqlx::query_as(
-            "SELECT id, currency, kind, balance, debits_pending, credits_pending FROM accounts
+            "SELECT id, currency, kind, balance, debits_pending, credits_pending, closed FROM accounts
              WHERE id IN (SELECT value FROM json_each($1))",
         )
         .bind(to_json(&ids)?)

@@ -63,7 +63,7 @@ impl LedgerStore for SqliteStore {
 
     async fn accounts_of(&self, owner: &str) -> Result<Vec<AccountState>, StorageError> {
         let rows: Vec<AccountTuple> = sqlx::query_as(
-            "SELECT id, currency, kind, balance, debits_pending, credits_pending FROM accounts
+            "SELECT id, currency, kind, balance, debits_pending, credits_pending, closed FROM accounts
              WHERE owner = $1 ORDER BY currency",
         )
         .bind(owner)

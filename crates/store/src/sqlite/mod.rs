@@ -10,13 +10,16 @@
 mod accounts;
 mod audit;
 mod batch;
+mod closure;
 mod events;
 mod history;
 mod idempotency;
+mod identity_documents;
 mod ledger;
 mod merchants;
 mod outbox;
 mod payment_methods;
+mod profile;
 mod sessions;
 mod status;
 mod throttle;

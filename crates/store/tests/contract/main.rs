@@ -5,13 +5,16 @@
 mod accounts;
 mod app;
 mod audit;
+mod closure;
 mod common;
 mod corruption;
 mod devices;
+mod identity_documents;
 mod ledger;
 mod merchants;
 mod open;
 mod outbox;
+mod profile;
 mod props;
 mod status;
 mod throttle;

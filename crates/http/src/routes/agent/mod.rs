@@ -2,4 +2,5 @@
 //! takes a `reason`, is audited, and answers `permission_denied` to anyone else.
 
 pub mod audit_log;
+pub mod closure_decide;
 pub mod users_status;
