@@ -1,4 +1,5 @@
-//! Card deposits: charge the card on the rail, then post card clearing → wallet.
+//! Card deposits: charge the card on the rail, then post card clearing → wallet. Bank
+//! deposits are in [`crate::bank_deposits`].
 //!
 //! The deposit id is derived from the idempotency key, so a retried request charges the rail
 //! with the same reference (the rail must not charge twice) and the ledger sees a duplicate.
@@ -60,10 +61,11 @@ impl App {
             .payment_method(caller.id(), payment_method)
             .await?
             .ok_or_else(|| AppError::new(Code::ResourceMissing).param("payment_method"))?;
+        if pm.kind == "bank_account" {
+            return self.deposit_from_bank(caller, idempotency_key, amount, currency, &pm).await;
+        }
         if pm.kind != "card" {
-            return Err(AppError::new(Code::PaymentMethodNotSupported)
-                .param("payment_method")
-                .detail("bank deposits are not built yet"));
+            return Err(AppError::new(Code::PaymentMethodNotSupported).param("payment_method"));
         }
         let id = IdKind::Deposit.derived(&[caller.id(), idempotency_key]);
         let now = now_us();

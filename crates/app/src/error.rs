@@ -89,6 +89,7 @@ codes! {
     CardDeclined => "card_declined",
     IncorrectCvc => "incorrect_cvc",
     ProcessingError => "processing_error",
+    BankTransferFailed => "bank_transfer_failed",
     InvalidWebhookUrl => "invalid_webhook_url",
     WebhookNotConfigured => "webhook_not_configured",
     ApiKeyNotAllowed => "api_key_not_allowed",

@@ -9,6 +9,9 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod balances;
+pub mod bank_deposits;
+pub mod bank_rail;
+pub mod bank_worker;
 pub mod caller;
 pub mod closure;
 pub mod closure_review;
@@ -68,6 +71,8 @@ pub struct AppConfig {
     /// Whether webhook URLs may point at loopback or private addresses (tests, local
     /// development); refused otherwise.
     pub webhook_allow_private_networks: bool,
+    /// How long the simulated bank rail takes to settle a pull (`OKPAY_BANK_SETTLEMENT_DELAY`), µs.
+    pub bank_settlement_delay_us: i64,
 }
 
 impl Default for AppConfig {
@@ -83,6 +88,7 @@ impl Default for AppConfig {
             lockout_duration_us: 15 * 60 * 1_000_000,
             max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
             webhook_allow_private_networks: false,
+            bank_settlement_delay_us: 30 * 1_000_000,
         }
     }
 }
@@ -98,6 +104,8 @@ pub struct App {
     pub accounts: accounts::Accounts,
     /// The card rail (the built-in simulator until a processor is plugged in).
     pub cards: Arc<dyn rail::CardRail>,
+    /// The bank rail (the built-in simulator until a bank is plugged in).
+    pub banks: Arc<dyn bank_rail::BankRail>,
     /// In-flight idempotency keys of this process.
     pub idempotency: idempotency::InFlight,
     /// Stores idempotent responses in group commits.
@@ -110,6 +118,8 @@ pub struct App {
     pub documents: Arc<dyn ports::DocumentFiles>,
     /// Wakes this process's webhook worker when a delivery is queued.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this process's bank settlement worker when a bank deposit is created.
+    pub bank_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -123,11 +133,13 @@ impl App {
             ledger,
             accounts,
             cards: Arc::new(rail::Simulator),
+            banks: Arc::new(bank_rail::BankSimulator { settlement_delay_us: config.bank_settlement_delay_us }),
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
             documents: Arc::new(identity_documents::NoFiles),
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
+            bank_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -5,6 +5,7 @@
 //! goes through the ledger writer instead.
 
 mod accounts;
+mod bank_deposits;
 mod closure;
 mod identity_documents;
 mod merchants;
@@ -18,6 +19,7 @@ pub use accounts::{
     AccountLock, AccountStore, AccountToken, MailOutboxStore, OutboxCounts, OutboxMail, Redemption,
     SignInThrottleStore, TokenPurpose,
 };
+pub use bank_deposits::{BankDepositRecord, BankDepositStore, BankSettlement};
 pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, Erasure, OpenBalance};
 pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
 pub use merchants::{
@@ -352,6 +354,7 @@ pub trait AppStore:
     + ApiKeyStore
     + MerchantStore
     + EventStore
+    + BankDepositStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -786,6 +786,20 @@ pub fn entry(code: Code) -> Entry {
             ),
             t("安全码错误", "安全码（CVC）与该银行卡不符。", "请核对卡背面的安全码后重试，或换一张银行卡。"),
         ),
+        Code::BankTransferFailed => (
+            402,
+            Payment,
+            t(
+                "Bank transfer failed",
+                "Your bank returned the transfer, so no money was added to your wallet.",
+                "Check with your bank that the account can send this amount, then try again or use another account.",
+            ),
+            t(
+                "银行转账失败",
+                "您的银行退回了这笔转账，钱包未入账。",
+                "请向银行确认该账户可以转出这笔金额，然后重试或改用其他账户。",
+            ),
+        ),
         Code::ProcessingError => (
             402,
             Card,
@@ -1088,6 +1102,7 @@ mod tests {
             (Code::IncorrectCvc, 402, "card_error"),
             (Code::ExpiredCard, 402, "card_error"),
             (Code::ProcessingError, 402, "card_error"),
+            (Code::BankTransferFailed, 402, "payment_error"),
             (Code::InvalidCardNumber, 400, "card_error"),
             (Code::ResourceMissing, 404, "invalid_request_error"),
             (Code::IdempotencyKeyRequired, 400, "invalid_request_error"),

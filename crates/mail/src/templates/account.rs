@@ -167,7 +167,10 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
             }],
         },
         // Written by `closure.rs`; `Template::render` never asks this module for them.
-        Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => Content::default(),
+        Template::ClosureApproved { .. }
+        | Template::ClosureRejected { .. }
+        | Template::BankDepositSucceeded { .. }
+        | Template::BankDepositFailed { .. } => Content::default(),
     }
 }
 

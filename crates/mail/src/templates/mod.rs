@@ -4,6 +4,7 @@
 //! that into a text part and an escaped HTML part, so the two always say the same thing.
 
 mod account;
+mod bank;
 mod closure;
 mod kyc;
 mod layout;
@@ -116,6 +117,24 @@ pub enum Template {
         /// Where to sign in.
         sign_in_url: String,
     },
+    /// A bank deposit settled: the money is available.
+    BankDepositSucceeded {
+        /// The amount, formatted (`25.00 USD`).
+        amount: String,
+        /// The bank account, as the owner knows it (`Bank ****0000`).
+        bank: String,
+        /// Where the owner sees the history.
+        history_url: String,
+    },
+    /// The bank returned a deposit: nothing arrived.
+    BankDepositFailed {
+        /// The amount, formatted (`25.00 USD`).
+        amount: String,
+        /// The bank account, as the owner knows it (`Bank ****1111`).
+        bank: String,
+        /// The help-center article about money that did not arrive.
+        help_url: String,
+    },
     /// Staff lifted a temporary lock.
     AccountUnlocked {
         /// Where to sign in.
@@ -141,6 +160,8 @@ impl Template {
             Template::AccountFrozen { .. } => "account_frozen",
             Template::AccountUnfrozen { .. } => "account_unfrozen",
             Template::AccountUnlocked { .. } => "account_unlocked",
+            Template::BankDepositSucceeded { .. } => "bank_deposit_succeeded",
+            Template::BankDepositFailed { .. } => "bank_deposit_failed",
         }
     }
 
@@ -148,6 +169,12 @@ impl Template {
     pub fn render(&self, locale: Locale, name: &str) -> Rendered {
         let content = match self {
             Template::ClosureApproved { .. } | Template::ClosureRejected { .. } => closure::content(self, locale),
+            Template::BankDepositSucceeded { amount, bank, history_url } => {
+                bank::deposit_succeeded(amount, bank, history_url, locale)
+            }
+            Template::BankDepositFailed { amount, bank, help_url } => {
+                bank::deposit_failed(amount, bank, help_url, locale)
+            }
             _ => account::content(self, locale),
         };
         content.render(locale, name)
@@ -182,6 +209,16 @@ mod tests {
                 help_url: "https://pay.example/help/articles/account-locked".into(),
             },
             Template::AccountUnfrozen { sign_in_url: "https://pay.example/sign-in".into() },
+            Template::BankDepositSucceeded {
+                amount: "25.00 USD".into(),
+                bank: "Bank ****0000".into(),
+                history_url: "https://pay.example/transactions".into(),
+            },
+            Template::BankDepositFailed {
+                amount: "25.00 USD".into(),
+                bank: "Bank ****1111".into(),
+                help_url: "https://pay.example/help/articles/funds-not-received".into(),
+            },
             Template::AccountUnlocked {
                 sign_in_url: "https://pay.example/sign-in".into(),
                 reset_url: "https://pay.example/forgot-password".into(),

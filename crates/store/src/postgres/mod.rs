@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod bank_deposits;
 mod batch;
 mod closure;
 mod events;
