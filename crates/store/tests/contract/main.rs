@@ -5,6 +5,7 @@
 mod accounts;
 mod app;
 mod audit;
+mod bank_deposits;
 mod closure;
 mod common;
 mod corruption;
