@@ -53,7 +53,10 @@ async fn bank_deposits_lease_and_settle_once(b: TestBackend) -> TestResult {
 
     assert!(s.claim_bank_deposits(50, 1_000, 10).await?.is_empty(), "nothing due yet");
     let claimed = s.claim_bank_deposits(150, 1_000, 10).await?;
-    assert_eq!(claimed.iter().map(|d| (d.id.as_str(), d.attempts, d.due_at_us)).collect::<Vec<_>>(), [("dep_a", 1, 1_000)]);
+    assert_eq!(
+        claimed.iter().map(|d| (d.id.as_str(), d.attempts, d.due_at_us)).collect::<Vec<_>>(),
+        [("dep_a", 1, 1_000)]
+    );
     // Leased: only b is claimable now.
     let again = s.claim_bank_deposits(300, 1_000, 10).await?;
     assert_eq!(again.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["dep_b"]);
@@ -71,13 +74,16 @@ async fn bank_deposits_lease_and_settle_once(b: TestBackend) -> TestResult {
         mail: Some(&m),
     };
     assert!(s.settle_bank_deposit("dep_a", &failed).await?);
-    let done = s.bank_deposit("dep_a").await?.expect("stored");
-    assert_eq!((done.status.as_str(), done.failure_code.as_deref(), done.settled_at_us), ("failed", Some("bank_transfer_failed"), Some(1_500)));
+    let done = s.bank_deposit("dep_a").await?.ok_or("dep_a is stored")?;
+    assert_eq!(
+        (done.status.as_str(), done.failure_code.as_deref(), done.settled_at_us),
+        ("failed", Some("bank_transfer_failed"), Some(1_500))
+    );
     assert_eq!(s.mail_counts().await?.pending, 1, "the mail is queued with the outcome");
     // A second worker's late settlement changes nothing and queues no second mail.
     let late = BankSettlement { status: "succeeded", failure_code: None, mail: None, ..failed };
     assert!(!s.settle_bank_deposit("dep_a", &late).await?);
-    assert_eq!(s.bank_deposit("dep_a").await?.expect("stored").status, "failed");
+    assert_eq!(s.bank_deposit("dep_a").await?.ok_or("dep_a is stored")?.status, "failed");
     assert!(s.claim_bank_deposits(i64::MAX / 2, i64::MAX / 2, 10).await?.iter().all(|d| d.id != "dep_a"));
     assert_eq!(s.mail_counts().await?.pending, 1);
     Ok(())
