@@ -1,9 +1,12 @@
-//! The signed-in devices of a user: list them, sign one out, or sign out here.
+//! The signed-in devices of a user: list them, sign one out, sign out everywhere else, or
+//! sign out here.
 
 use okpay_domain::time::now_us;
 
+use crate::audit::Event;
 use crate::error::{AppError, Code};
 use crate::ports::SessionRecord;
+use crate::sessions::Client;
 use crate::{App, Caller};
 
 /// Most sessions listed (newest activity first); older ones still work and can be revoked.
@@ -38,5 +41,15 @@ impl App {
         } else {
             Err(AppError::new(Code::ResourceMissing).param("id"))
         }
+    }
+
+    /// "Sign out everywhere else": ends every session of the caller but the one making the
+    /// request; returns how many ended. Audited.
+    pub async fn revoke_other_sessions(&self, caller: &Caller, client: &Client) -> Result<u64, AppError> {
+        let ended = self.store.revoke_other_sessions(caller.id(), &caller.session_id).await?;
+        let reason = format!("{ended} other sessions ended");
+        self.audit(Event { client: Some(client), reason: Some(&reason), ..Event::by(caller, "sessions_revoked") })
+            .await?;
+        Ok(ended)
     }
 }

@@ -197,6 +197,8 @@ pub trait SessionStore: Send + Sync {
     async fn live_sessions(&self, user_id: &str, now_us: i64, limit: u32) -> Result<Vec<SessionRecord>, StorageError>;
     /// Revokes the user's session `id`; `false` if it is not theirs or already revoked.
     async fn revoke_session(&self, user_id: &str, id: &str) -> Result<bool, StorageError>;
+    /// Revokes every live session of the user except `keep`; returns how many ended.
+    async fn revoke_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StorageError>;
 }
 
 /// Payment methods.

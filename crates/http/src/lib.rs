@@ -73,7 +73,11 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(users::unlock::unlock))
         .routes(routes!(password_resets::create::create_password_reset))
         .routes(routes!(password_resets::confirm::confirm_password_reset))
-        .routes(routes!(sessions::create::create_session, sessions::list::list_sessions))
+        .routes(routes!(
+            sessions::create::create_session,
+            sessions::list::list_sessions,
+            sessions::delete_others::delete_other_sessions
+        ))
         .routes(routes!(sessions::delete_current::delete_current_session))
         .routes(routes!(sessions::delete::delete_session))
         .routes(routes!(me::get::get_me, me::update::update_me))

@@ -86,4 +86,29 @@ async fn other_users_sessions_are_not_theirs_to_end(backend: TestBackend) {
     assert_eq!(alices.body["data"].as_array().map(Vec::len), Some(1), "only her own session");
 }
 
-on_both_backends!(devices_are_listed_revoked_and_logged_out, other_users_sessions_are_not_theirs_to_end);
+async fn sign_out_everywhere_else(backend: TestBackend) {
+    let Some(s) = TestServer::start(backend).await else { return };
+    let (first, email, _) = s.user().await;
+    let (bob, _, _) = s.user().await;
+    let phone = sign_in_as(&s, &email, "OKPay-iOS/3.1").await;
+    let laptop = sign_in_as(&s, &email, "Mozilla/5.0 (X11; Linux)").await;
+
+    let r = delete(&s, "/v1/sessions", Some(&laptop)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body, json!({"object": "session_revocation", "revoked": 2}));
+    assert_eq!(s.get("/v1/me", Some(&first)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.get("/v1/me", Some(&phone)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(s.get("/v1/me", Some(&laptop)).await.status, StatusCode::OK, "the current session stays");
+    assert_eq!(s.get("/v1/me", Some(&bob)).await.status, StatusCode::OK, "other users are untouched");
+    let rows = s.get("/v1/sessions", Some(&laptop)).await.body["data"].as_array().map(Vec::len);
+    assert_eq!(rows, Some(1));
+    let again = delete(&s, "/v1/sessions", Some(&laptop)).await;
+    assert_eq!(again.body["revoked"], 0);
+    assert_eq!(delete(&s, "/v1/sessions", None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+on_both_backends!(
+    devices_are_listed_revoked_and_logged_out,
+    other_users_sessions_are_not_theirs_to_end,
+    sign_out_everywhere_else
+);

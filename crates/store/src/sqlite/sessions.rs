@@ -94,4 +94,15 @@ impl SessionStore for SqliteStore {
             .map_err(app_error)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn revoke_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StorageError> {
+        let done = sqlx::query("UPDATE sessions SET revoked = $3 WHERE user_id = $1 AND id <> $2 AND NOT revoked")
+            .bind(user_id)
+            .bind(keep)
+            .bind(true)
+            .execute(&self.pool)
+            .await
+            .map_err(app_error)?;
+        Ok(done.rows_affected())
+    }
 }

@@ -53,5 +53,11 @@ async fn live_sessions_and_revocation(b: TestBackend) -> TestResult {
     assert_eq!(ids(s.live_sessions("usr_a", 500, 10).await?), ["ses_old"]);
     assert_eq!(s.session_by_token_hash("hash-ses_new").await?, None);
     assert_eq!(ids(s.live_sessions("usr_b", 500, 10).await?), ["ses_bob"]);
+
+    s.insert_session(&session("ses_here", "usr_a", 50, 1_000)).await?;
+    assert_eq!(s.revoke_other_sessions("usr_a", "ses_here").await?, 2, "ses_old and the expired one");
+    assert_eq!(ids(s.live_sessions("usr_a", 500, 10).await?), ["ses_here"]);
+    assert_eq!(ids(s.live_sessions("usr_b", 500, 10).await?), ["ses_bob"], "other users keep theirs");
+    assert_eq!(s.revoke_other_sessions("usr_a", "ses_here").await?, 0);
     Ok(())
 }
