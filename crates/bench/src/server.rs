@@ -40,7 +40,8 @@ pub fn locate_okpay(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
             path.display()
         );
     }
-    Ok(path)
+    // The server runs in a temporary working directory, so a relative path would not resolve.
+    std::fs::canonicalize(&path).with_context(|| format!("resolving {}", path.display()))
 }
 
 impl OkpayServer {
