@@ -36,9 +36,6 @@ pub(crate) const REVIEW: &str = concat!(
 /// Raises a user's `kyc_level` to at least `$2` (never lowers it).
 pub(crate) const RAISE_KYC_LEVEL: &str =
     "UPDATE users SET kyc_level = CASE WHEN kyc_level < $2 THEN $2 ELSE kyc_level END WHERE id = $1";
-/// Appends an audit event inside another action's transaction (the statement of `AuditStore`).
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_events (at_us, actor, subject, action, outcome, ip, \
-     user_agent, reason, session_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// An `identity_documents` row.
 pub(crate) type DocumentTuple =

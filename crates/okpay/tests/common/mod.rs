@@ -312,7 +312,8 @@ impl TestServer {
     }
 }
 
-/// Sets a user's status behind the API's back (staff actions do not exist yet).
+/// Sets a user's status behind the API's back, for tests about what a status allows rather
+/// than how an account gets there (staff actions are tested in `staff.rs`).
 pub async fn set_status(db: &TestDb, email: &str, status: &str) {
     let sql = "UPDATE users SET status = $1 WHERE email = $2";
     if db.url.starts_with("sqlite:") {

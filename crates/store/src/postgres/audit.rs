@@ -8,26 +8,34 @@ use super::PgStore;
 use crate::error::app_error;
 use crate::records::{self, AuditTuple};
 
+/// Appends `e` on `executor`: the pool, or the transaction of the action it records.
+pub(super) async fn insert_audit<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Postgres>,
+    e: &AuditRecord,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO audit_events (at_us, actor, subject, action, outcome, ip, user_agent, reason, session_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.at_us)
+    .bind(&e.actor)
+    .bind(&e.subject)
+    .bind(&e.action)
+    .bind(&e.outcome)
+    .bind(&e.ip)
+    .bind(&e.user_agent)
+    .bind(&e.reason)
+    .bind(&e.session_id)
+    .execute(executor)
+    .await
+    .map_err(app_error)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AuditStore for PgStore {
     async fn record_audit(&self, e: &AuditRecord) -> Result<(), StorageError> {
-        sqlx::query(
-            "INSERT INTO audit_events (at_us, actor, subject, action, outcome, ip, user_agent, reason, session_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(e.at_us)
-        .bind(&e.actor)
-        .bind(&e.subject)
-        .bind(&e.action)
-        .bind(&e.outcome)
-        .bind(&e.ip)
-        .bind(&e.user_agent)
-        .bind(&e.reason)
-        .bind(&e.session_id)
-        .execute(&self.pool)
-        .await
-        .map_err(app_error)?;
-        Ok(())
+        insert_audit(&self.pool, e).await
     }
 
     async fn audit_log(&self, query: &AuditQuery<'_>) -> Result<Vec<AuditRecord>, StorageError> {

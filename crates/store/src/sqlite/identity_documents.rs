@@ -8,6 +8,7 @@ use okpay_ledger::StorageError;
 
 use super::SqliteStore;
 use super::accounts::insert_mail;
+use super::audit::insert_audit;
 use crate::document_sql::{self as q, DocumentTuple};
 use crate::error::app_error;
 
@@ -95,20 +96,7 @@ impl IdentityDocumentStore for SqliteStore {
                 .map_err(app_error)?;
         }
         insert_mail(&mut tx, r.mail).await?;
-        let e = r.audit;
-        sqlx::query(q::INSERT_AUDIT)
-            .bind(e.at_us)
-            .bind(&e.actor)
-            .bind(&e.subject)
-            .bind(&e.action)
-            .bind(&e.outcome)
-            .bind(&e.ip)
-            .bind(&e.user_agent)
-            .bind(&e.reason)
-            .bind(&e.session_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(app_error)?;
+        insert_audit(&mut *tx, r.audit).await?;
         tx.commit().await.map_err(app_error)?;
         Ok(Some(doc))
     }
