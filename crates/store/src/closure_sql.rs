@@ -65,6 +65,8 @@ pub(crate) const ERASE: &[&str] = &[
     "DELETE FROM recovery_codes WHERE user_id = $1",
     "DELETE FROM user_totp WHERE user_id = $1",
     "DELETE FROM support_pins WHERE user_id = $1",
+    // A closed merchant's API keys stop existing, not merely stop being accepted.
+    "DELETE FROM api_keys WHERE merchant_id = $1",
     // The wallets stay in the books, empty, and refuse every later posting (a transfer that
     // passed the recipient check just before this commit is refused by the ledger).
     "UPDATE accounts SET closed = TRUE WHERE owner = $1",

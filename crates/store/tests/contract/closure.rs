@@ -159,7 +159,18 @@ async fn approval_is_blocked_by_money_then_erases_everything(b: TestBackend) -> 
     assert_eq!(s.user_by_id("usr_c").await?.map(|u| u.email).as_deref(), Some("carol@example.com"));
     books.raw("UPDATE users SET status = 'active' WHERE id = 'usr_c'").await?;
 
+    let key = okpay_app::ports::ApiKeyRecord {
+        id: "key_c".to_owned(),
+        merchant_id: "usr_c".to_owned(),
+        secret_hash: "sk_hash_c".to_owned(),
+        last4: "abcd".to_owned(),
+        created_at_us: 1,
+        revoked_at_us: None,
+    };
+    s.insert_api_key(&key).await?;
     let ApprovalOutcome::Closed(done) = s.approve_closure(&approval).await? else { panic!("not closed") };
+    assert!(s.api_keys("usr_c").await?.is_empty(), "API keys are deleted");
+    assert!(s.api_key_user("sk_hash_c").await?.is_none());
     assert_eq!((done.status.as_str(), done.decided_by.as_deref()), ("approved", Some("usr_staff")));
     let closed = s.user_by_id("usr_c").await?.ok_or("the row stays")?;
     assert_eq!(
