@@ -3,15 +3,16 @@
 //! from the command line.
 //!
 //! Every change needs a written reason, is refused to non-staff with `permission_denied`,
-//! is applied in one transaction together with the owner's mail, and is audited with the
-//! staff member as actor and the owner as subject. A refused attempt is audited too.
+//! and is applied in one transaction together with the owner's mail and its audit event (the
+//! staff member as actor, the owner as subject), so no change happens unaudited. A refused
+//! attempt is audited too.
 
 use okpay_domain::ids::{IdKind, random_token};
 use okpay_domain::time::now_us;
 use okpay_domain::{Email, UserStatus};
 use okpay_mail::Template;
 
-use crate::audit::Event;
+use crate::audit::{self, Event};
 use crate::error::{AppError, Code};
 use crate::outbox::compose;
 use crate::ports::{AppStore, StatusChange, UserRecord};
@@ -85,10 +86,10 @@ impl App {
             },
         };
         let mail = compose(&user.email, &user.locale, &user.name, &template);
-        match self.store.change_status(user_id, change, now_us(), &mail).await? {
+        let done = audit::record(&Event { success: true, reason: Some(&reason), ..event.clone() });
+        match self.store.change_status(user_id, change, now_us(), &mail, &done).await? {
             Some(changed) => {
                 self.mail_queued();
-                self.audit(Event { success: true, reason: Some(&reason), ..event }).await?;
                 tracing::info!(user = %user_id, staff = %staff.id(), action = change.action(), "account status changed");
                 Ok(changed)
             }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use okpay_ledger::StorageError;
 
-use super::{OutboxMail, UserRecord};
+use super::{AuditRecord, OutboxMail, UserRecord};
 
 /// A status change made by staff, each applied in one transaction with its mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,15 +33,17 @@ impl StatusChange {
 /// Account status and roles, as staff change them.
 #[async_trait]
 pub trait AccountStatusStore: Send + Sync {
-    /// Applies `change` to `user_id` if its current status allows it, and queues `mail`, in
-    /// one transaction. Returns the user as stored afterwards, or `None` when the account does
-    /// not exist or its status does not allow the change (then nothing is written).
+    /// Applies `change` to `user_id` if its current status allows it, queues `mail` and
+    /// appends `audit`, in one transaction. Returns the user as stored afterwards, or `None`
+    /// when the account does not exist or its status does not allow the change (then nothing
+    /// is written).
     async fn change_status(
         &self,
         user_id: &str,
         change: StatusChange,
         now_us: i64,
         mail: &OutboxMail,
+        audit: &AuditRecord,
     ) -> Result<Option<UserRecord>, StorageError>;
     /// Adds `role` to the user's roles (no-op if held). Returns the user afterwards, `None` if
     /// there is no such user.

@@ -2,11 +2,12 @@
 //! is the guarded `UPDATE`, so two concurrent changes of one account serialise on its row.
 
 use async_trait::async_trait;
-use okpay_app::ports::{AccountStatusStore, OutboxMail, StatusChange, UserRecord};
+use okpay_app::ports::{AccountStatusStore, AuditRecord, OutboxMail, StatusChange, UserRecord};
 use okpay_ledger::StorageError;
 
 use super::PgStore;
 use super::accounts::insert_mail;
+use super::audit::insert_audit;
 use crate::account_sql::REVOKE_ALL_SESSIONS;
 use crate::error::app_error;
 use crate::records::{self, UserTuple, user_columns};
@@ -23,6 +24,7 @@ impl AccountStatusStore for PgStore {
         change: StatusChange,
         now_us: i64,
         mail: &OutboxMail,
+        audit: &AuditRecord,
     ) -> Result<Option<UserRecord>, StorageError> {
         let mut tx = self.pool.begin().await.map_err(app_error)?;
         let moved = sqlx::query(update(change)).bind(user_id).execute(&mut *tx).await.map_err(app_error)?;
@@ -47,6 +49,7 @@ impl AccountStatusStore for PgStore {
             }
         }
         insert_mail(&mut tx, mail).await?;
+        insert_audit(&mut *tx, audit).await?;
         let user: UserTuple = sqlx::query_as(USER).bind(user_id).fetch_one(&mut *tx).await.map_err(app_error)?;
         tx.commit().await.map_err(app_error)?;
         Ok(Some(records::user(user)))
