@@ -62,7 +62,10 @@ async fn settled(s: &TestServer, token: &str, txn: &str) -> Value {
     loop {
         let r = s.get(&format!("/v1/transactions/{txn}"), Some(token)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        if r.body["status"] != "pending" {
+        // The status moves with the ledger command; the failure code follows in the settlement
+        // record a moment later, so a failed row is final once it carries its code.
+        let failed_without_code = r.body["status"] == "failed" && r.body["failure_code"].is_null();
+        if r.body["status"] != "pending" && !failed_without_code {
             return r.body;
         }
         assert!(start.elapsed() < Duration::from_secs(20), "still pending: {}", r.body);
