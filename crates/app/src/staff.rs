@@ -141,19 +141,15 @@ pub async fn bootstrap_staff(
         }
     };
     store.grant_role(&user_id, role).await?.ok_or_else(|| AppError::internal("staff account vanished"))?;
-    let record = crate::ports::AuditRecord {
-        id: 0,
-        at_us: now_us(),
-        actor: crate::audit::SYSTEM.to_owned(),
-        subject: Some(user_id.clone()),
-        action: "role_granted".to_owned(),
-        outcome: "success".to_owned(),
-        ip: String::new(),
-        user_agent: "okpay user create".to_owned(),
-        reason: Some(format!("role {role} granted from the command line")),
-        session_id: None,
+    let cli = Client { user_agent: "okpay user create".to_owned(), ip: String::new() };
+    let reason = format!("role {role} granted from the command line");
+    let event = Event {
+        actor: audit::SYSTEM,
+        client: Some(&cli),
+        reason: Some(&reason),
+        ..Event::own(&user_id, "role_granted")
     };
-    store.record_audit(&record).await?;
+    store.record_audit(&audit::record(&event)).await?;
     Ok(StaffAccount { user_id, password })
 }
 

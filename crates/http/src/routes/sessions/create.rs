@@ -1,17 +1,14 @@
 //! `POST /v1/sessions`: sign in.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use okpay_app::sessions::Client;
+use axum::extract::State;
+use axum::http::StatusCode;
 use okpay_domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::JsonBody;
+use crate::extract::{ClientInfo, JsonBody};
 use crate::state::AppState;
 use crate::views::UserView;
 
@@ -45,12 +42,9 @@ pub struct SessionCreated {
         (status = 400, description = "otp_invalid")))]
 pub async fn create_session(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientInfo(client): ClientInfo,
     JsonBody(body): JsonBody<CreateSession>,
 ) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let client = Client { user_agent, ip: peer.ip().to_string() };
     let issued = state.app.sign_in(&body.email, body.password, body.otp.as_deref(), client).await?;
     Ok((
         StatusCode::CREATED,
