@@ -6,6 +6,7 @@
 //! A declined card moves no money but leaves a `failed` history row the user can look up.
 
 use okpay_domain::ids::IdKind;
+use okpay_domain::limits::Movement;
 use okpay_domain::time::now_us;
 use okpay_domain::{Amount, Currency};
 use okpay_ledger::{Command, LedgerError, Leg, Outcome, StatementLine, Transfer};
@@ -61,13 +62,14 @@ impl App {
             .payment_method(caller.id(), payment_method)
             .await?
             .ok_or_else(|| AppError::new(Code::ResourceMissing).param("payment_method"))?;
+        let id = IdKind::Deposit.derived(&[caller.id(), idempotency_key]);
+        self.check_limit(caller, Movement::Deposit, currency, amount.minor(), &id).await?;
         if pm.kind == "bank_account" {
             return self.deposit_from_bank(caller, idempotency_key, amount, currency, &pm).await;
         }
         if pm.kind != "card" {
             return Err(AppError::new(Code::PaymentMethodNotSupported).param("payment_method"));
         }
-        let id = IdKind::Deposit.derived(&[caller.id(), idempotency_key]);
         let now = now_us();
         let mut line = StatementLine {
             id: IdKind::Transaction.derived(&[&id, "deposit"]),
@@ -93,6 +95,7 @@ impl App {
                     .to_string(),
                 );
                 self.store.insert_line(&line).await?;
+                self.assess_later(line);
                 return Err(failure.into());
             }
         };

@@ -127,6 +127,8 @@ pub struct AppError {
 pub enum Details {
     /// `closure_blocked`: what keeps the account from being closed.
     Blockers(Vec<Blocker>),
+    /// `limit_exceeded`: which limit, how much is left and when it resets.
+    Limit(okpay_domain::limits::Breach),
 }
 
 impl AppError {

@@ -1,6 +1,9 @@
 //! Transaction history: list with filters and cursor, and one row with its status timeline.
 
+use std::collections::HashMap;
+
 use okpay_domain::time::{DayEdge, parse_filter_time};
+use okpay_ledger::StatementLine;
 
 use crate::error::{AppError, Code};
 use crate::ports::{HistoryFilter, HistoryRow};
@@ -62,10 +65,18 @@ impl HistoryQuery {
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Rows, newest first.
-    pub rows: Vec<okpay_ledger::StatementLine>,
+    pub rows: Vec<StatementLine>,
     /// Whether more rows follow.
     pub has_more: bool,
+    /// Risk flags of the rows that have any, by row id.
+    pub flags: Flags,
 }
+
+/// Risk flags by history row id.
+pub type Flags = HashMap<String, Vec<String>>;
+
+/// Rows per database read of an export (each read is one index range of the owner's rows).
+pub const EXPORT_CHUNK_ROWS: u32 = 1_000;
 
 impl App {
     /// A page of the caller's history.
@@ -85,7 +96,35 @@ impl App {
         let mut rows = self.store.lines(caller.id(), &filter, starting_after, limit + 1).await?;
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
-        Ok(Page { rows, has_more })
+        let flags = self.flags_for(caller.id(), &rows).await?;
+        Ok(Page { rows, has_more, flags })
+    }
+
+    /// The next chunk of an export: up to [`EXPORT_CHUNK_ROWS`] rows matching `filter` after
+    /// the row `after`, with their flags. An empty chunk ends the export.
+    pub async fn export_chunk(
+        &self,
+        owner: &str,
+        filter: &HistoryFilter,
+        after: Option<&str>,
+    ) -> Result<(Vec<StatementLine>, Flags), AppError> {
+        let rows = self.store.lines(owner, filter, after, EXPORT_CHUNK_ROWS).await?;
+        let flags = self.flags_for(owner, &rows).await?;
+        Ok((rows, flags))
+    }
+
+    /// The risk flags of `rows` (all the owner's), by row id: one index range read covering
+    /// the rows' creation times.
+    pub async fn flags_for(&self, owner: &str, rows: &[StatementLine]) -> Result<Flags, AppError> {
+        let times = rows.iter().map(|r| r.created_at_us);
+        let (Some(from), Some(to)) = (times.clone().min(), times.max()) else { return Ok(Flags::new()) };
+        let mut flags = Flags::new();
+        for (id, flag) in self.store.flags_between(owner, from, to).await? {
+            if rows.iter().any(|r| r.id == id) {
+                flags.entry(id).or_default().push(flag);
+            }
+        }
+        Ok(flags)
     }
 
     /// One row of the caller's history.

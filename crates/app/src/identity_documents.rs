@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use okpay_domain::UserStatus;
 use okpay_domain::document::{DocumentKind, DocumentStatus, check_upload};
 use okpay_domain::ids::IdKind;
-use okpay_domain::limits::VERIFIED_FACTOR;
 use okpay_domain::time::now_us;
 use okpay_ledger::StorageError;
 use okpay_mail::Template;
@@ -161,7 +160,10 @@ impl App {
         let (status, template, raise) = match decision {
             Decision::Approve => (
                 DocumentStatus::Approved,
-                Template::IdentityDocumentApproved { kind: doc.kind.clone(), limit_factor: VERIFIED_FACTOR },
+                Template::IdentityDocumentApproved {
+                    kind: doc.kind.clone(),
+                    limit_factor: self.config.limits.verified_factor(),
+                },
                 Some(VERIFIED_LEVEL),
             ),
             Decision::Reject => (

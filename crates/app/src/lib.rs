@@ -22,6 +22,7 @@ pub mod error;
 pub mod history;
 pub mod idempotency;
 pub mod identity_documents;
+pub mod limits;
 pub mod lockout;
 pub mod mail_worker;
 pub mod merchant;
@@ -32,6 +33,7 @@ pub mod payment_methods;
 pub mod ports;
 pub mod profile;
 pub mod rail;
+pub mod risk;
 pub mod sessions;
 pub mod staff;
 pub mod tokens;
@@ -73,6 +75,8 @@ pub struct AppConfig {
     pub webhook_allow_private_networks: bool,
     /// How long the simulated bank rail takes to settle a pull (`OKPAY_BANK_SETTLEMENT_DELAY`), µs.
     pub bank_settlement_delay_us: i64,
+    /// Per-user limits on deposits, outgoing payments and withdrawals (API.md §7).
+    pub limits: okpay_domain::limits::LimitPolicy,
 }
 
 impl Default for AppConfig {
@@ -89,6 +93,7 @@ impl Default for AppConfig {
             max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
             webhook_allow_private_networks: false,
             bank_settlement_delay_us: 30 * 1_000_000,
+            limits: okpay_domain::limits::LimitPolicy::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod closure;
 mod identity_documents;
 mod merchants;
 mod profile;
+mod risk;
 mod status;
 
 use async_trait::async_trait;
@@ -27,6 +28,7 @@ pub use merchants::{
     DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
 pub use profile::{ProfileStore, SupportPin};
+pub use risk::{FlagRecord, RiskStore, Scope};
 pub use status::{AccountStatusStore, StatusChange};
 
 /// A stored user.
@@ -357,6 +359,7 @@ pub trait AppStore:
     + MerchantStore
     + EventStore
     + BankDepositStore
+    + RiskStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -1,6 +1,7 @@
 //! Peer transfers: wallet → wallet, one journal, two history rows, in one commit.
 
 use okpay_domain::ids::IdKind;
+use okpay_domain::limits::Movement;
 use okpay_domain::time::now_us;
 use okpay_domain::{Amount, Currency, Email, UserStatus};
 use okpay_ledger::{Command, Leg, Outcome, StatementLine, Transfer};
@@ -69,6 +70,7 @@ impl App {
             return Err(AppError::new(Code::RecipientUnavailable).param("to"));
         }
         let id = IdKind::Transfer.derived(&[caller.id(), idempotency_key]);
+        self.check_limit(caller, Movement::Transfer, req.currency, req.amount.minor(), &id).await?;
         let now = now_us();
         let line = |owner: &UserRecord, kind: &str, other: &UserRecord| StatementLine {
             id: IdKind::Transaction.derived(&[&id, kind]),
@@ -96,7 +98,10 @@ impl App {
             lines: vec![out.clone(), inn],
         });
         let line = match self.ledger.submit(cmd).await.map_err(ledger_error)? {
-            Outcome::Posted { .. } => out,
+            Outcome::Posted { .. } => {
+                self.assess_later(out.clone());
+                out
+            }
             Outcome::Duplicate => self
                 .store
                 .line_by_source(caller.id(), &id)

@@ -1,5 +1,5 @@
 //! The real `okpay serve` as a child process, configured the way an operator would run it
-//! for a load test (`OKPAY_RATE_LIMIT=off`, `RUST_LOG=warn`).
+//! for a load test (`OKPAY_RATE_LIMIT=off`, limits raised, `RUST_LOG=warn`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -59,6 +59,8 @@ impl OkpayServer {
             .env("OKPAY_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKPAY_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env("OKPAY_RATE_LIMIT", "off")
+            // One user sends thousands of transfers a second: far past a person's daily limit.
+            .env("OKPAY_DAILY_LIMIT_USD", "100000000000000")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

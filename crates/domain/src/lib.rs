@@ -13,6 +13,7 @@ pub mod ids;
 pub mod limits;
 pub mod money;
 pub mod password;
+pub mod risk;
 pub mod time;
 pub mod totp;
 pub mod user;

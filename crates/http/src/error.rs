@@ -10,7 +10,10 @@ use axum::response::{IntoResponse, Response};
 use okpay_app::{AppError, Code, Details};
 use serde_json::{Value, json};
 
-use crate::catalog::{self, ErrorType};
+use okpay_domain::limits::{Breach, Movement, Period};
+use okpay_domain::time::rfc3339;
+
+use crate::catalog::{self, ErrorType, Lang};
 use crate::context::RequestContext;
 
 /// An error on its way to becoming an HTTP response.
@@ -56,6 +59,34 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// One sentence naming a breached limit, what is left and when it resets.
+fn limit_sentence(b: &Breach, lang: Lang) -> String {
+    let (limit, left, at) =
+        (b.currency.format(b.limit_minor), b.currency.format(b.remaining_minor()), rfc3339(b.resets_at_us));
+    match lang {
+        Lang::En => {
+            let what = match b.movement {
+                Movement::Deposit => "deposits",
+                Movement::Transfer => "transfers and payments",
+                Movement::Withdrawal => "withdrawals",
+            };
+            format!("Your {} limit for {what} is {limit}; {left} is left. It resets at {at}.", b.period.adjective())
+        }
+        Lang::Zh => {
+            let what = match b.movement {
+                Movement::Deposit => "充值",
+                Movement::Transfer => "转账和付款",
+                Movement::Withdrawal => "提现",
+            };
+            let period = match b.period {
+                Period::Day => "每日",
+                Period::Month => "每月",
+            };
+            format!("您的{what}{period}限额为 {limit}，剩余 {left}，将于 {at} 重置。")
+        }
+    }
+}
+
 /// The JSON error body for `e` in the context's language.
 pub fn body(e: &AppError, ctx: &RequestContext) -> Value {
     let entry = catalog::entry(e.code);
@@ -86,6 +117,18 @@ pub fn body(e: &AppError, ctx: &RequestContext) -> Value {
                     .map(|b| json!({"type": b.kind.as_str(), "currency": b.currency, "amount": b.amount_minor}))
                     .collect();
                 err["blockers"] = json!(blockers);
+            }
+            Details::Limit(b) => {
+                err["message"] = json!(format!("{message} {}", limit_sentence(b, ctx.lang)));
+                err["limit"] = json!({
+                    "name": b.name(),
+                    "period": b.period.as_str(),
+                    "currency": b.currency.code(),
+                    "limit": b.limit_minor,
+                    "used": b.used_minor,
+                    "remaining": b.remaining_minor(),
+                    "resets_at": rfc3339(b.resets_at_us),
+                });
             }
         }
     }

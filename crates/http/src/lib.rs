@@ -13,6 +13,7 @@
 pub mod body;
 pub mod catalog;
 pub mod context;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod middleware;
@@ -95,6 +96,7 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(deposits::create::create_deposit))
         .routes(routes!(transfers::create::create_transfer))
         .routes(routes!(transactions::list::list_transactions))
+        .routes(routes!(transactions::export::export_transactions))
         .routes(routes!(transactions::get::get_transaction))
         .routes(routes!(api_keys::create::create_api_key, api_keys::list::list_api_keys))
         .routes(routes!(api_keys::delete::delete_api_key))

@@ -2,7 +2,7 @@
 
 use okpay_app::ports::{IdentityDocumentRecord, PaymentMethodRecord, UserRecord};
 use okpay_domain::Currency;
-use okpay_domain::limits::limits;
+use okpay_domain::limits::LimitPolicy;
 use okpay_domain::time::rfc3339;
 use okpay_ledger::StatementLine;
 use serde::Serialize;
@@ -55,40 +55,59 @@ pub struct UserView {
     pub created_at: String,
 }
 
-/// Per-day limits in one currency, in minor units (API.md §7).
+/// Limits in one currency, in minor units (API.md §7).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LimitView {
     /// Currency.
     pub currency: &'static str,
-    /// Always `day`.
+    /// Always `day`: `deposit`, `transfer` and `withdrawal` are per calendar day (UTC).
     pub period: &'static str,
     /// Deposits per day.
     pub deposit: i64,
-    /// Outgoing transfers per day.
+    /// Outgoing transfers and wallet payments per day.
     pub transfer: i64,
     /// Withdrawals per day.
+    pub withdrawal: i64,
+    /// The same per calendar month (UTC).
+    pub monthly: MonthlyLimitView,
+}
+
+/// Limits per calendar month in one currency, minor units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthlyLimitView {
+    /// Deposits per month.
+    pub deposit: i64,
+    /// Outgoing transfers and wallet payments per month.
+    pub transfer: i64,
+    /// Withdrawals per month.
     pub withdrawal: i64,
 }
 
 /// The limits of a user at `kyc_level`, one entry per supported currency.
-pub fn limit_views(kyc_level: i64) -> Vec<LimitView> {
+pub fn limit_views(policy: &LimitPolicy, kyc_level: i64) -> Vec<LimitView> {
     Currency::ALL
         .into_iter()
         .map(|c| {
-            let l = limits(kyc_level, c);
+            let l = policy.limits(kyc_level, c);
             LimitView {
                 currency: c.code(),
                 period: "day",
-                deposit: l.deposit_minor,
-                transfer: l.transfer_minor,
-                withdrawal: l.withdrawal_minor,
+                deposit: l.daily_minor,
+                transfer: l.daily_minor,
+                withdrawal: l.daily_minor,
+                monthly: MonthlyLimitView {
+                    deposit: l.monthly_minor,
+                    transfer: l.monthly_minor,
+                    withdrawal: l.monthly_minor,
+                },
             }
         })
         .collect()
 }
 
-impl From<&UserRecord> for UserView {
-    fn from(u: &UserRecord) -> Self {
+impl UserView {
+    /// The view of `u` with the limits `policy` gives them.
+    pub fn new(u: &UserRecord, policy: &LimitPolicy) -> Self {
         UserView {
             id: u.id.clone(),
             object: "user",
@@ -100,7 +119,7 @@ impl From<&UserRecord> for UserView {
             kyc_level: u.kyc_level,
             locale: u.locale.clone(),
             roles: u.roles.split_whitespace().map(str::to_owned).collect(),
-            limits: limit_views(u.kyc_level),
+            limits: limit_views(policy, u.kyc_level),
             created_at: rfc3339(u.created_at_us),
         }
     }

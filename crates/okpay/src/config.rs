@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use okpay_domain::Currency;
+use okpay_domain::limits::{LimitPolicy, MIN_VERIFIED_FACTOR, base_daily_minor};
 use okpay_http::rate_limit::{Budget, RateLimitConfig};
 use serde::{Deserialize, Serialize};
 
@@ -73,6 +75,18 @@ pub struct Config {
     pub webhook_retry_delay: String,
     /// How long a webhook delivery is retried before it is marked failed (`72h`).
     pub webhook_retry_for: String,
+    /// Level-0 daily limit in usd (minor units) for each of deposits, transfers, withdrawals.
+    pub daily_limit_usd: i64,
+    /// The same in eur.
+    pub daily_limit_eur: i64,
+    /// The same in cny.
+    pub daily_limit_cny: i64,
+    /// The same in jpy.
+    pub daily_limit_jpy: i64,
+    /// How much an approved identity document multiplies every limit (at least 10).
+    pub verified_limit_factor: i64,
+    /// A month's limit as a multiple of the daily limit.
+    pub monthly_limit_factor: i64,
 }
 
 impl Default for Config {
@@ -108,6 +122,12 @@ impl Default for Config {
             webhook_allow_private_networks: false,
             webhook_retry_delay: "30s".into(),
             webhook_retry_for: "72h".into(),
+            daily_limit_usd: base_daily_minor(Currency::Usd),
+            daily_limit_eur: base_daily_minor(Currency::Eur),
+            daily_limit_cny: base_daily_minor(Currency::Cny),
+            daily_limit_jpy: base_daily_minor(Currency::Jpy),
+            verified_limit_factor: MIN_VERIFIED_FACTOR,
+            monthly_limit_factor: 10,
         }
     }
 }
@@ -179,6 +199,17 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "webhook_retry_for",
         "How long a webhook delivery is retried before it is marked failed (at least 24h in production).",
     ),
+    (
+        "daily_limit_usd",
+        "Per-user limit per UTC day, in cents, for each of deposits, outgoing transfers and wallet payments, and \
+         withdrawals, before identity verification (API.md §7 floor: 200000 = 2,000.00 usd). Over it: 402 \
+         limit_exceeded naming the limit and when it resets.",
+    ),
+    ("daily_limit_eur", "The same in euro cents (floor 200000)."),
+    ("daily_limit_cny", "The same in fen (floor 1500000 = 15,000.00 cny)."),
+    ("daily_limit_jpy", "The same in yen (floor 300000)."),
+    ("verified_limit_factor", "How much an approved identity document multiplies every limit (at least 10)."),
+    ("monthly_limit_factor", "Each limit per UTC calendar month, as a multiple of the daily limit."),
 ];
 
 impl Config {
@@ -243,6 +274,7 @@ impl Config {
         if self.max_document_bytes < okpay_domain::document::MIN_FILE_BYTES {
             bail!("max_document_bytes must be at least {}", okpay_domain::document::MIN_FILE_BYTES);
         }
+        self.limit_policy()?;
         if self.ledger_max_batch == 0 || self.ledger_queue_capacity == 0 || self.max_body_bytes < 1024 {
             bail!("ledger_max_batch and ledger_queue_capacity must be positive; max_body_bytes at least 1024");
         }
@@ -268,6 +300,17 @@ impl Config {
             recovery: budget(&self.rate_limit_recovery, "rate_limit_recovery")?,
             max_clients: self.rate_limit_max_clients,
         })
+    }
+
+    /// The limits on money movement.
+    pub fn limit_policy(&self) -> anyhow::Result<LimitPolicy> {
+        let daily = [
+            (Currency::Usd, self.daily_limit_usd),
+            (Currency::Eur, self.daily_limit_eur),
+            (Currency::Cny, self.daily_limit_cny),
+            (Currency::Jpy, self.daily_limit_jpy),
+        ];
+        LimitPolicy::new(&daily, self.verified_limit_factor, self.monthly_limit_factor).context("limits")
     }
 
     /// `bank_settlement_delay` as a duration.
@@ -350,6 +393,21 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn limits_default_to_the_contract_floor_and_are_configurable() {
+        let c = Config::load(None, env(&[])).expect("defaults");
+        let p = c.limit_policy().expect("valid");
+        assert_eq!(p.limits(0, Currency::Cny).daily_minor, 1_500_000);
+        assert_eq!(p.limits(1, Currency::Jpy).daily_minor, 3_000_000);
+        let c = Config::load(None, env(&[("OKPAY_DAILY_LIMIT_USD", "5000"), ("OKPAY_MONTHLY_LIMIT_FACTOR", "3")]))
+            .expect("valid");
+        let usd = c.limit_policy().expect("valid").limits(0, Currency::Usd);
+        assert_eq!((usd.daily_minor, usd.monthly_minor), (5_000, 15_000));
+        let low = Config::load(None, env(&[("OKPAY_VERIFIED_LIMIT_FACTOR", "5")])).expect_err("below tenfold");
+        assert!(format!("{low:#}").contains("verified_limit_factor"), "{low:#}");
+        assert!(Config::load(None, env(&[("OKPAY_DAILY_LIMIT_EUR", "0")])).is_err());
     }
 
     #[test]

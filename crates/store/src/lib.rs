@@ -25,6 +25,7 @@ mod merchant_sql;
 mod outbox_rows;
 mod postgres;
 mod records;
+mod risk_sql;
 mod rows;
 mod snapshot;
 mod sqlite;

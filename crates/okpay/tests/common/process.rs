@@ -32,6 +32,9 @@ impl Proc {
             .env("OKPAY_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKPAY_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             .env("OKPAY_RATE_LIMIT", "off")
+            // These tests move more than a default day's limit through one account; the
+            // limits themselves are tested in limits.rs.
+            .env("OKPAY_DAILY_LIMIT_USD", "100000000000")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -48,7 +48,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The PostgreSQL implementation of every store trait.
 pub(crate) struct PgStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PgStore {

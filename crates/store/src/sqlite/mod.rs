@@ -63,7 +63,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The SQLite implementation of every store trait.
 pub(crate) struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     /// Taken by this process's batch writers (ledger, idempotency records) around their write
     /// transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
     /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate

@@ -29,7 +29,7 @@ async fn change(
     body: StaffReason,
 ) -> Result<Json<UserView>, ApiError> {
     let user = state.app.change_account_status(&caller, &id, change, body.reason.as_deref(), &client).await?;
-    Ok(Json(UserView::from(&user)))
+    Ok(Json(UserView::new(&user, &state.app.config.limits)))
 }
 
 /// Freezes an account: it can no longer sign in or move money, and every session ends.

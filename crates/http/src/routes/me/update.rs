@@ -30,5 +30,5 @@ pub async fn update_me(
     JsonBody(body): JsonBody<UpdateMe>,
 ) -> Result<Json<UserView>, ApiError> {
     let user = state.app.update_profile(&caller, ProfileUpdate { name: body.name, locale: body.locale }).await?;
-    Ok(Json(UserView::from(&user)))
+    Ok(Json(UserView::new(&user, &state.app.config.limits)))
 }

@@ -51,7 +51,7 @@ pub async fn create_session(
         Json(SessionCreated {
             token: issued.token,
             expires_at: rfc3339(issued.expires_at_us),
-            user: UserView::from(&issued.user),
+            user: UserView::new(&issued.user, &state.app.config.limits),
         }),
     ))
 }

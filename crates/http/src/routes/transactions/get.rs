@@ -20,6 +20,8 @@ pub async fn get_transaction(
 ) -> Result<Json<TransactionView>, ApiError> {
     let row = state.app.transaction(&caller, &id).await?;
     let mut view = TransactionView::from(&row.line);
+    let flags = state.app.flags_for(caller.id(), std::slice::from_ref(&row.line)).await?;
+    view.flags = flags.get(&row.line.id).cloned().unwrap_or_default();
     view.status_history =
         Some(row.status_history.into_iter().map(|(status, at)| StatusChange { status, at: rfc3339(at) }).collect());
     Ok(Json(view))

@@ -43,6 +43,14 @@ pub async fn list_transactions(
     let limit = Pagination { limit: q.limit, starting_after: None }.limit()?;
     let query = HistoryQuery { created_from: q.created_from, created_to: q.created_to, kind: q.kind, status: q.status };
     let page = state.app.history(&caller, &query, q.starting_after.as_deref(), limit).await?;
-    let data = page.rows.iter().map(TransactionView::from).collect();
+    let data = page
+        .rows
+        .iter()
+        .map(|row| {
+            let mut view = TransactionView::from(row);
+            view.flags = page.flags.get(&row.id).cloned().unwrap_or_default();
+            view
+        })
+        .collect();
     Ok(Json(List::new(data, page.has_more)))
 }

@@ -1,0 +1,66 @@
+//! Port of what limits and risk rules read from history, and of the flags they raise.
+//! Re-exported from [`crate::ports`].
+//!
+//! Every query reads one owner's rows through an `(owner, ...)` index, so its cost follows that
+//! owner's recent activity, not the size of the store.
+
+use async_trait::async_trait;
+use okpay_domain::Currency;
+use okpay_ledger::StorageError;
+
+/// A flag on a history row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagRecord {
+    /// The row, `txn_...`.
+    pub txn_id: String,
+    /// The flag shown on the row (`unusual_activity`).
+    pub flag: String,
+    /// The rule that raised it (`large_amount`, `card_failures`, `new_recipient_burst`).
+    pub rule: String,
+    /// The row's owner.
+    pub owner: String,
+    /// The row's `created_at_us`.
+    pub txn_created_us: i64,
+    /// When the flag was raised, µs since the epoch.
+    pub created_at_us: i64,
+}
+
+/// One owner's history rows of some kinds in one currency.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    /// The owner.
+    pub owner: &'a str,
+    /// The currency.
+    pub currency: Currency,
+    /// One or two row kinds (`transfer_out`, `payment`, ...).
+    pub kinds: &'a [&'a str],
+}
+
+impl Scope<'_> {
+    /// The first and second kind (the first twice when there is one).
+    pub fn kind_pair(&self) -> (&str, &str) {
+        let first = self.kinds.first().copied().unwrap_or("");
+        (first, self.kinds.get(1).copied().unwrap_or(first))
+    }
+}
+
+/// Reads for limits and risk rules, and risk flags.
+#[async_trait]
+pub trait RiskStore: Send + Sync {
+    /// The sums of the amounts of `scope`'s rows that did not fail or get canceled, created
+    /// since `day_start_us` and since `month_start_us` (`day_start_us >= month_start_us`).
+    async fn usage(&self, scope: Scope<'_>, day_start_us: i64, month_start_us: i64)
+    -> Result<(i64, i64), StorageError>;
+    /// The amounts of `scope`'s last `limit` succeeded rows created before `before_us`, newest first.
+    async fn recent_amounts(&self, scope: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError>;
+    /// The owner's declined card deposits since `since_us`: how many, and on how many cards.
+    async fn declined_cards_since(&self, owner: &str, since_us: i64) -> Result<(i64, i64), StorageError>;
+    /// How many different recipients the owner sent transfers to since `since_us` who had
+    /// never received one from them before `since_us`.
+    async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError>;
+    /// Stores flags (a flag already on its row is kept as it was).
+    async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError>;
+    /// `(txn_id, flag)` of the owner's rows created in `[from_us, to_us]`.
+    async fn flags_between(&self, owner: &str, from_us: i64, to_us: i64)
+    -> Result<Vec<(String, String)>, StorageError>;
+}

@@ -1,0 +1,132 @@
+//! [`RiskStore`] for both backends: the statements are the same text on SQLite and
+//! PostgreSQL (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
+//! implementation is generated for each store type.
+
+use async_trait::async_trait;
+use okpay_app::ports::{FlagRecord, RiskStore, Scope};
+use okpay_ledger::StorageError;
+
+use crate::error::app_error;
+use crate::postgres::PgStore;
+use crate::sqlite::SqliteStore;
+
+/// Day and month sums of rows that did not fail or get canceled.
+const USAGE: &str =
+    "SELECT CAST(COALESCE(SUM(CASE WHEN created_at_us >= $5 THEN amount_minor ELSE 0 END), 0) AS BIGINT),
+        CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)
+     FROM transactions
+     WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us >= $6
+       AND status NOT IN ('failed', 'canceled')";
+
+/// The last succeeded amounts before a time.
+const RECENT: &str = "SELECT amount_minor FROM transactions
+     WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us < $5
+       AND status IN ('succeeded', 'paid')
+     ORDER BY created_at_us DESC LIMIT $6";
+
+/// Declined card deposits (their details carry a decline code) and how many cards they used.
+const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM transactions
+     WHERE owner = $1 AND kind = 'deposit' AND status = 'failed' AND created_at_us >= $2
+       AND details LIKE '%\"decline_code\"%'";
+
+/// Recipients first paid within the window.
+const NEW_RECIPIENTS: &str = "SELECT COUNT(DISTINCT t.counterparty) FROM transactions t
+     WHERE t.owner = $1 AND t.kind = 'transfer_out' AND t.status = 'succeeded' AND t.created_at_us >= $2
+       AND NOT EXISTS (SELECT 1 FROM transactions p
+                       WHERE p.owner = $1 AND p.kind = 'transfer_out' AND p.currency = t.currency
+                         AND p.counterparty = t.counterparty AND p.created_at_us < $2)";
+
+const ADD_FLAG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (txn_id, flag) DO NOTHING";
+
+const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
+     WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
+
+macro_rules! impl_risk_store {
+    ($store:ty) => {
+        #[async_trait]
+        impl RiskStore for $store {
+            async fn usage(
+                &self,
+                s: Scope<'_>,
+                day_start_us: i64,
+                month_start_us: i64,
+            ) -> Result<(i64, i64), StorageError> {
+                let (k1, k2) = s.kind_pair();
+                sqlx::query_as(USAGE)
+                    .bind(s.owner)
+                    .bind(s.currency.code())
+                    .bind(k1)
+                    .bind(k2)
+                    .bind(day_start_us)
+                    .bind(month_start_us)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(app_error)
+            }
+
+            async fn recent_amounts(&self, s: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError> {
+                let (k1, k2) = s.kind_pair();
+                let rows: Vec<(i64,)> = sqlx::query_as(RECENT)
+                    .bind(s.owner)
+                    .bind(s.currency.code())
+                    .bind(k1)
+                    .bind(k2)
+                    .bind(before_us)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                Ok(rows.into_iter().map(|(a,)| a).collect())
+            }
+
+            async fn declined_cards_since(&self, owner: &str, since_us: i64) -> Result<(i64, i64), StorageError> {
+                sqlx::query_as(DECLINED).bind(owner).bind(since_us).fetch_one(&self.pool).await.map_err(app_error)
+            }
+
+            async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError> {
+                let (n,): (i64,) = sqlx::query_as(NEW_RECIPIENTS)
+                    .bind(owner)
+                    .bind(since_us)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                Ok(n)
+            }
+
+            async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError> {
+                for f in flags {
+                    sqlx::query(ADD_FLAG)
+                        .bind(&f.txn_id)
+                        .bind(&f.flag)
+                        .bind(&f.rule)
+                        .bind(&f.owner)
+                        .bind(f.txn_created_us)
+                        .bind(f.created_at_us)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(app_error)?;
+                }
+                Ok(())
+            }
+
+            async fn flags_between(
+                &self,
+                owner: &str,
+                from_us: i64,
+                to_us: i64,
+            ) -> Result<Vec<(String, String)>, StorageError> {
+                sqlx::query_as(FLAGS_BETWEEN)
+                    .bind(owner)
+                    .bind(from_us)
+                    .bind(to_us)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)
+            }
+        }
+    };
+}
+
+impl_risk_store!(SqliteStore);
+impl_risk_store!(PgStore);
