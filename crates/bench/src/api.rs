@@ -112,6 +112,37 @@ impl Api {
         Ok(Answer { status, unexpected_body })
     }
 
+    /// The signed-in user's `usr_` id (`GET /v1/me`).
+    pub async fn me_id(&self, user: &User) -> anyhow::Result<String> {
+        let res = self.client.get(format!("{}/v1/me", self.base)).bearer_auth(&user.token).send().await?;
+        let me: Value = res.error_for_status()?.json().await?;
+        Ok(me["id"].as_str().context("GET /v1/me has no id")?.to_owned())
+    }
+
+    /// `GET /v1/transactions{query}`: how many rows the page holds.
+    pub async fn history_page(&self, user: &User, query: &str) -> anyhow::Result<usize> {
+        let res =
+            self.client.get(format!("{}/v1/transactions{query}", self.base)).bearer_auth(&user.token).send().await?;
+        let status = res.status();
+        let text = res.text().await?;
+        if status != StatusCode::OK {
+            bail!("GET /v1/transactions{query} answered {status}: {text}");
+        }
+        let page: Value = serde_json::from_str(&text)?;
+        Ok(page["data"].as_array().map_or(0, Vec::len))
+    }
+
+    /// `GET /v1/transactions/export.csv{query}`, read as it streams: its data rows.
+    pub async fn export_rows(&self, user: &User, query: &str) -> anyhow::Result<u64> {
+        let url = format!("{}/v1/transactions/export.csv{query}", self.base);
+        let mut res = self.client.get(url).bearer_auth(&user.token).send().await?.error_for_status()?;
+        let mut lines = 0_u64;
+        while let Some(chunk) = res.chunk().await? {
+            lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        }
+        Ok(lines.saturating_sub(1)) // the header
+    }
+
     /// Waits for the `.eml` verification mail to `email` and returns the token of its link.
     async fn mailed_verification_token(&self, email: &str) -> anyhow::Result<String> {
         let dir = self.outbox.as_ref().context("no outbox directory to read verification mail from")?;

@@ -14,6 +14,7 @@ mod api;
 mod clients;
 mod cpu;
 mod engine;
+mod history;
 mod http;
 mod machine;
 mod pgbench;
@@ -51,6 +52,9 @@ struct Cli {
     /// Ledger commands the engine load generator keeps in flight.
     #[arg(long, default_value_t = 16_384, value_parser = clap::value_parser!(u64).range(1..=60_000))]
     engine_in_flight: u64,
+    /// Rows in the store of the history benchmark (a tenth belong to the measured account).
+    #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
+    history_rows: u64,
     /// Concurrent HTTP clients, each sending one request at a time.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_024))]
     http_clients: u64,
@@ -65,6 +69,8 @@ enum Section {
     Http,
     /// PostgreSQL's pgbench TPC-B.
     Pgbench,
+    /// History pages and CSV export at scale.
+    History,
 }
 
 /// Warm-up and measurement durations.
@@ -153,6 +159,30 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    if runs(Section::History) {
+        let config = history::HistoryConfig {
+            total_rows: if cli.quick { cli.history_rows.min(200_000) } else { cli.history_rows },
+            pages: if cli.quick { 200 } else { 2_000 },
+        };
+        match server::locate_okpay(cli.okpay_bin.as_deref()) {
+            Ok(bin) => {
+                for backend in [TestBackend::Sqlite, TestBackend::Postgres] {
+                    let name = report::backend_name(backend);
+                    progress(&format!("history: {} rows on {name}", config.total_rows));
+                    match history::run(backend, &bin, &config).await {
+                        Ok(Some(r)) => {
+                            report::print_history(&r);
+                            report.history.push(r);
+                        }
+                        Ok(None) => report.skip(Skip::unreachable(format!("history {name}"))),
+                        Err(e) => report.skip(Skip::new(&format!("history {name}"), format!("{e:#}"))),
+                    }
+                }
+            }
+            Err(e) => report.skip(Skip::new("history", format!("{e:#}"))),
+        }
+    }
+
     report.judge();
     report::print_summary(&report);
     println!("{}", serde_json::to_string_pretty(&report)?);
@@ -160,6 +190,6 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// One line of progress on stderr (results go to stdout).
-fn progress(what: &str) {
+pub(crate) fn progress(what: &str) {
     eprintln!("okpay-bench: {what} ...");
 }

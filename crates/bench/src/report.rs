@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::cpu::Usage;
 use crate::engine::EngineResult;
+use crate::history::HistoryResult;
 use crate::http::HttpResult;
 use crate::machine::Machine;
 use crate::pgbench::PgbenchResult;
@@ -24,6 +25,8 @@ pub struct Report {
     pub engine: Vec<EngineResult>,
     /// The HTTP server, per backend.
     pub http: Vec<HttpResult>,
+    /// History reads at scale, per backend.
+    pub history: Vec<HistoryResult>,
     /// Sections that did not run, and why.
     pub skipped: Vec<Skip>,
     /// The ratios against the targets.
@@ -57,7 +60,16 @@ impl Skip {
 impl Report {
     /// An empty report for this machine.
     pub fn new(machine: Machine, quick: bool) -> Report {
-        Report { machine, quick, pgbench: None, engine: vec![], http: vec![], skipped: vec![], targets: vec![] }
+        Report {
+            machine,
+            quick,
+            pgbench: None,
+            engine: vec![],
+            http: vec![],
+            history: vec![],
+            skipped: vec![],
+            targets: vec![],
+        }
     }
 
     /// Records a section that did not run, and says so at once.
@@ -69,6 +81,7 @@ impl Report {
     /// Fills in [`Report::targets`].
     pub fn judge(&mut self) {
         self.targets = targets::judge(self.pgbench.as_ref(), &self.engine, &self.http);
+        self.targets.extend(targets::judge_history(&self.history));
     }
 }
 
@@ -169,10 +182,28 @@ pub fn print_http(h: &HttpResult) {
     );
 }
 
+/// One history result.
+pub fn print_history(h: &HistoryResult) {
+    println!(
+        "history {}: account of {} rows in a store of {} (generated in {:.0} s): first page of a one-week window \
+         p50 {:.2} ms p99 {:.2} ms max {:.2} ms ({} pages); CSV export of {} rows at {} rows/s",
+        h.backend,
+        thousands(h.account_rows as f64),
+        thousands(h.total_rows as f64),
+        h.seed_secs,
+        h.page.p50_ms,
+        h.page.p99_ms,
+        h.page.max_ms,
+        h.page.samples,
+        thousands(h.export_rows as f64),
+        thousands(h.export_rows_per_sec),
+    );
+}
+
 /// The verdicts and what did not run.
 pub fn print_summary(r: &Report) {
     println!();
-    println!("Targets (ratios of transfers/s to pgbench TPC-B tps on this machine):");
+    println!("Targets (ratios of transfers/s to pgbench TPC-B tps on this machine; history in absolute figures):");
     for v in &r.targets {
         let ratio = v.ratio.map_or("   n/a".to_owned(), |x| format!("{x:>6.1}×"));
         println!("  {:<4} {:<26} {ratio}   target {:<34} {}", v.verdict, v.name, v.target, v.detail);

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::engine::EngineResult;
+use crate::history::HistoryResult;
 use crate::http::HttpResult;
 use crate::pgbench::PgbenchResult;
 
@@ -75,6 +76,35 @@ pub fn judge(pgbench: Option<&PgbenchResult>, engine: &[EngineResult], http: &[H
     if http.is_empty() {
         let target = format!("≥ {HTTP_MIN_RATIO:.0}×, p99 ≤ {HTTP_MAX_P99_MS:.0} ms, all 201");
         out.push(not_measured("HTTP / pgbench".to_owned(), target, "HTTP not run".to_owned()));
+    }
+    out
+}
+
+/// History: a first page within this p99 ...
+const HISTORY_MAX_PAGE_P99_MS: f64 = 10.0;
+/// ... and an export at least this fast.
+const HISTORY_MIN_EXPORT_ROWS_PER_SEC: f64 = 100_000.0;
+
+/// Judges the history figures (absolute targets: page p99 ≤ 10 ms, export ≥ 100,000 rows/s).
+pub fn judge_history(history: &[HistoryResult]) -> Vec<Verdict> {
+    let mut out = Vec::new();
+    for h in history {
+        let ok = h.page.p99_ms <= HISTORY_MAX_PAGE_P99_MS;
+        out.push(Verdict {
+            name: format!("history page {}", h.backend),
+            ratio: None,
+            target: format!("p99 ≤ {HISTORY_MAX_PAGE_P99_MS:.0} ms"),
+            verdict: if ok { "PASS" } else { "MISS" },
+            detail: format!("p99 {:.2} ms", h.page.p99_ms),
+        });
+        let ok = h.export_rows_per_sec >= HISTORY_MIN_EXPORT_ROWS_PER_SEC;
+        out.push(Verdict {
+            name: format!("history export {}", h.backend),
+            ratio: None,
+            target: format!("≥ {HISTORY_MIN_EXPORT_ROWS_PER_SEC:.0} rows/s"),
+            verdict: if ok { "PASS" } else { "MISS" },
+            detail: format!("{:.0} rows/s", h.export_rows_per_sec),
+        });
     }
     out
 }
