@@ -39,6 +39,7 @@ pub mod transfers;
 pub mod two_factor;
 pub mod users;
 pub mod webhooks;
+pub mod withdrawals;
 
 use std::sync::Arc;
 
@@ -73,6 +74,11 @@ pub struct AppConfig {
     pub webhook_allow_private_networks: bool,
     /// How long the simulated bank rail takes to settle a pull (`OKPAY_BANK_SETTLEMENT_DELAY`), µs.
     pub bank_settlement_delay_us: i64,
+    /// How long a new withdrawal stays `pending` (cancelable) before its payout starts
+    /// (`OKPAY_WITHDRAWAL_CANCEL_WINDOW`), µs.
+    pub withdrawal_cancel_window_us: i64,
+    /// Withdrawal fees per method and currency.
+    pub withdrawal_fees: withdrawals::WithdrawalFees,
 }
 
 impl Default for AppConfig {
@@ -89,6 +95,8 @@ impl Default for AppConfig {
             max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
             webhook_allow_private_networks: false,
             bank_settlement_delay_us: 30 * 1_000_000,
+            withdrawal_cancel_window_us: 60 * 1_000_000,
+            withdrawal_fees: withdrawals::WithdrawalFees::default(),
         }
     }
 }
@@ -120,6 +128,8 @@ pub struct App {
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes this process's bank settlement worker when a bank deposit is created.
     pub bank_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this process's withdrawal worker when a withdrawal is created.
+    pub withdrawal_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -140,6 +150,7 @@ impl App {
             documents: Arc::new(identity_documents::NoFiles),
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
             bank_wakeup: Arc::new(tokio::sync::Notify::new()),
+            withdrawal_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

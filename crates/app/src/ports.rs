@@ -11,6 +11,7 @@ mod identity_documents;
 mod merchants;
 mod profile;
 mod status;
+mod withdrawals;
 
 use async_trait::async_trait;
 use okpay_ledger::{StatementLine, StorageError};
@@ -28,6 +29,7 @@ pub use merchants::{
 };
 pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
+pub use withdrawals::{WithdrawalRecord, WithdrawalStore, WithdrawalTransition};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -357,6 +359,7 @@ pub trait AppStore:
     + MerchantStore
     + EventStore
     + BankDepositStore
+    + WithdrawalStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -16,6 +16,7 @@ pub mod password;
 pub mod time;
 pub mod totp;
 pub mod user;
+pub mod withdrawal;
 
 pub use card::{CardBrand, CardNumber, Cvc, Expiry};
 pub use email::Email;
