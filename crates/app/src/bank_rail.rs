@@ -29,6 +29,14 @@ pub trait BankRail: Send + Sync {
     fn initiate_pull(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> i64;
     /// The outcome of the pull `reference` started at `started_at_us`, as of `now_us`.
     fn pull_outcome(&self, token: &str, reference: &str, started_at_us: i64, now_us: i64) -> BankOutcome;
+    /// Starts paying `amount` out to the tokenised account. `reference` is our idempotency
+    /// reference: the bank must not pay twice for one reference, so calling this again for a
+    /// payout already started only answers the wait again. Returns how long from now the bank
+    /// expects to answer, µs.
+    fn initiate_payout(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> i64;
+    /// The outcome of the payout `reference` started at `started_at_us`, as of `now_us`
+    /// (`Settled`: the money arrived; `Failed`: the bank returned it).
+    fn payout_outcome(&self, token: &str, reference: &str, started_at_us: i64, now_us: i64) -> BankOutcome;
 }
 
 /// The built-in test-mode bank.
@@ -59,6 +67,19 @@ impl BankRail for BankSimulator {
             Some(_) => BankOutcome::Settled,
         }
     }
+
+    fn initiate_payout(&self, _token: &str, _amount: Amount, _currency: Currency, _reference: &str) -> i64 {
+        self.settlement_delay_us
+    }
+
+    fn payout_outcome(&self, token: &str, _reference: &str, started_at_us: i64, now_us: i64) -> BankOutcome {
+        // The same accounts behave the same way in both directions; a returned payout is told
+        // apart from a failed pull by its code.
+        match self.pull_outcome(token, "", started_at_us, now_us) {
+            BankOutcome::Failed(_) => BankOutcome::Failed(Code::WithdrawalReturned),
+            other => other,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,5 +103,16 @@ mod tests {
         assert_eq!(outcome("simbank_4321_abc", 1_000_000), BankOutcome::Settled, "others settle like 0000");
         assert_eq!(outcome("simbank_4321_abc", 10), BankOutcome::Pending);
         assert_eq!(outcome("sim_ok_abc", 5_000_000), BankOutcome::Failed(Code::BankTransferFailed));
+    }
+
+    #[test]
+    fn payouts_behave_like_pulls() {
+        let amount = Amount::new(500).expect("amount");
+        assert_eq!(SIM.initiate_payout("simbank_0000_x", amount, Currency::Usd, "wd_1"), 1_000_000);
+        let payout = |token: &str, elapsed_us: i64| SIM.payout_outcome(token, "wd_1", 10, 10 + elapsed_us);
+        assert_eq!(payout("simbank_0000_abc", 999_999), BankOutcome::Pending);
+        assert_eq!(payout("simbank_0000_abc", 1_000_000), BankOutcome::Settled);
+        assert_eq!(payout("simbank_1111_abc", 0), BankOutcome::Failed(Code::WithdrawalReturned));
+        assert_eq!(payout("sim_ok_abc", 0), BankOutcome::Failed(Code::WithdrawalReturned));
     }
 }

@@ -90,6 +90,8 @@ codes! {
     IncorrectCvc => "incorrect_cvc",
     ProcessingError => "processing_error",
     BankTransferFailed => "bank_transfer_failed",
+    WithdrawalNotCancelable => "withdrawal_not_cancelable",
+    WithdrawalReturned => "withdrawal_returned",
     InvalidWebhookUrl => "invalid_webhook_url",
     WebhookNotConfigured => "webhook_not_configured",
     ApiKeyNotAllowed => "api_key_not_allowed",

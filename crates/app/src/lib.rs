@@ -41,6 +41,7 @@ pub mod transfers;
 pub mod two_factor;
 pub mod users;
 pub mod webhooks;
+pub mod withdrawals;
 
 use std::sync::Arc;
 
@@ -77,6 +78,11 @@ pub struct AppConfig {
     pub bank_settlement_delay_us: i64,
     /// Per-user limits on deposits, outgoing payments and withdrawals (API.md §7).
     pub limits: okpay_domain::limits::LimitPolicy,
+    /// How long a new withdrawal stays `pending` (cancelable) before its payout starts
+    /// (`OKPAY_WITHDRAWAL_CANCEL_WINDOW`), µs.
+    pub withdrawal_cancel_window_us: i64,
+    /// Withdrawal fees per method and currency.
+    pub withdrawal_fees: withdrawals::WithdrawalFees,
 }
 
 impl Default for AppConfig {
@@ -94,6 +100,8 @@ impl Default for AppConfig {
             webhook_allow_private_networks: false,
             bank_settlement_delay_us: 30 * 1_000_000,
             limits: okpay_domain::limits::LimitPolicy::default(),
+            withdrawal_cancel_window_us: 60 * 1_000_000,
+            withdrawal_fees: withdrawals::WithdrawalFees::default(),
         }
     }
 }
@@ -125,6 +133,8 @@ pub struct App {
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes this process's bank settlement worker when a bank deposit is created.
     pub bank_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this process's withdrawal worker when a withdrawal is created.
+    pub withdrawal_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -145,6 +155,7 @@ impl App {
             documents: Arc::new(identity_documents::NoFiles),
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
             bank_wakeup: Arc::new(tokio::sync::Notify::new()),
+            withdrawal_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

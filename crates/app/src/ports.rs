@@ -12,6 +12,7 @@ mod merchants;
 mod profile;
 mod risk;
 mod status;
+mod withdrawals;
 
 use async_trait::async_trait;
 use okpay_ledger::{StatementLine, StorageError};
@@ -30,6 +31,7 @@ pub use merchants::{
 pub use profile::{ProfileStore, SupportPin};
 pub use risk::{FlagRecord, RiskStore, Scope};
 pub use status::{AccountStatusStore, StatusChange};
+pub use withdrawals::{WithdrawalRecord, WithdrawalStore, WithdrawalTransition};
 
 /// A stored user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,6 +362,7 @@ pub trait AppStore:
     + EventStore
     + BankDepositStore
     + RiskStore
+    + WithdrawalStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -54,6 +54,10 @@ pub trait CardRail: Send + Sync {
     /// reference: the processor must not charge twice for one reference. Returns the
     /// processor's charge reference.
     fn charge(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure>;
+    /// Pays `amount` out to the tokenised card (a withdrawal). `reference` is our idempotency
+    /// reference: the processor must not pay twice for one reference. The processor decides at
+    /// once; returns its payout reference.
+    fn payout(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure>;
 }
 
 /// The built-in test-mode card processor.
@@ -96,6 +100,11 @@ impl CardRail for Simulator {
             _ => Err(CardFailure::Declined("invalid_account")),
         }
     }
+
+    fn payout(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure> {
+        // The test cards behave for payouts as for charges (API.md §6).
+        self.charge(token, amount, currency, reference).map(|_| format!("sim_po_{reference}"))
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +130,18 @@ mod tests {
         assert_eq!(charge("4000 0000 0000 0127"), Err(CardFailure::IncorrectCvc));
         assert_eq!(charge("4000 0000 0000 0069"), Err(CardFailure::Expired));
         assert_eq!(charge("4000 0000 0000 0119"), Err(CardFailure::Processing));
+    }
+
+    #[test]
+    fn payouts_follow_the_test_cards() {
+        let cvc = Cvc::parse("123", CardBrand::Visa).expect("cvc");
+        let payout = |number: &str| {
+            let t = Simulator.tokenize(&CardNumber::parse(number).expect("card"), &cvc);
+            Simulator.payout(&t, Amount::new(100).expect("amount"), Currency::Usd, "wd_1")
+        };
+        assert_eq!(payout("4242424242424242"), Ok("sim_po_wd_1".to_owned()));
+        assert!(payout("5555555555554444").is_ok());
+        assert_eq!(payout("4000000000000002"), Err(CardFailure::Declined("generic_decline")));
+        assert_eq!(payout("4000000000009995"), Err(CardFailure::Declined("insufficient_funds")));
     }
 }

@@ -31,6 +31,22 @@ impl App {
         });
     }
 
+    /// Assesses, in the background, `owner`'s history row of the resource `source_id` (for use
+    /// cases whose row the ledger wrote from a command built elsewhere).
+    pub fn assess_source_later(&self, owner: &str, source_id: &str) {
+        let (app, owner, source) = (self.clone(), owner.to_owned(), source_id.to_owned());
+        tokio::spawn(async move {
+            let assessed = match app.store.line_by_source(&owner, &source).await {
+                Ok(Some(line)) => app.assess(&line).await.map(|_| ()),
+                Ok(None) => Ok(()),
+                Err(e) => Err(AppError::from(e)),
+            };
+            if let Err(e) = assessed {
+                tracing::warn!(source = %source, error = %e, "risk assessment failed");
+            }
+        });
+    }
+
     /// Applies the rules to `line`: flags it and, on a clear fraud pattern, freezes its owner.
     /// Returns the rules that fired.
     pub async fn assess(&self, line: &StatementLine) -> Result<Vec<(Rule, Verdict)>, AppError> {

@@ -17,6 +17,7 @@ pub mod risk;
 pub mod time;
 pub mod totp;
 pub mod user;
+pub mod withdrawal;
 
 pub use card::{CardBrand, CardNumber, Cvc, Expiry};
 pub use email::Email;

@@ -41,7 +41,7 @@ pub use state::AppState;
 
 use routes::{
     agent, api_keys, balances, closure_requests, deposits, events, identity_documents, me, merchant, password_resets,
-    payment_methods, sessions, system, transactions, transfers, users,
+    payment_methods, sessions, system, transactions, transfers, users, withdrawals,
 };
 
 #[derive(OpenApi)]
@@ -95,6 +95,10 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(payment_methods::create::create_payment_method, payment_methods::list::list_payment_methods))
         .routes(routes!(deposits::create::create_deposit))
         .routes(routes!(transfers::create::create_transfer))
+        .routes(routes!(withdrawals::quote::quote_withdrawal))
+        .routes(routes!(withdrawals::create::create_withdrawal, withdrawals::list::list_withdrawals))
+        .routes(routes!(withdrawals::get::get_withdrawal))
+        .routes(routes!(withdrawals::cancel::cancel_withdrawal))
         .routes(routes!(transactions::list::list_transactions))
         .routes(routes!(transactions::export::export_transactions))
         .routes(routes!(transactions::get::get_transaction))

@@ -25,6 +25,19 @@ pub fn amount(v: &Value, param: &str) -> Result<Amount, AppError> {
     }
 }
 
+/// Parses `amount` from a query string: the same rules as in JSON bodies (`10.5` is
+/// `not_integer`, `ten` is `not_a_number`); empty is `parameter_missing`.
+pub fn amount_text(s: &str, param: &str) -> Result<Amount, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(AppError::new(Code::ParameterMissing).param(param));
+    }
+    match serde_json::from_str::<Value>(s) {
+        Ok(v @ Value::Number(_)) => amount(&v, param),
+        _ => Err(AppError { reason: Some("not_a_number"), ..AppError::new(Code::InvalidAmount).param(param) }),
+    }
+}
+
 /// Parses `currency` (a lowercase ISO-4217 code OKPay supports).
 pub fn currency(v: &Value, param: &str) -> Result<Currency, AppError> {
     match v {
@@ -54,6 +67,18 @@ mod tests {
         assert_eq!(reason(json!(1e30)), Some("is larger than the maximum allowed"));
         assert_eq!(reason(json!("100")), Some("not_a_number"));
         assert_eq!(amount(&Value::Null, "amount").map_err(|e| e.code), Err(Code::ParameterMissing));
+    }
+
+    #[test]
+    fn amounts_in_query_strings() {
+        assert_eq!(amount_text("1050", "amount").map(Amount::minor), Ok(1050));
+        let reason = |s: &str| amount_text(s, "amount").err().and_then(|e| e.reason);
+        assert_eq!(reason("10.5"), Some("not_integer"));
+        assert_eq!(reason("-5"), Some("must be greater than zero"));
+        assert_eq!(reason("ten"), Some("not_a_number"));
+        assert_eq!(reason("[1]"), Some("not_a_number"));
+        assert_eq!(reason("99999999999999999999999"), Some("is larger than the maximum allowed"));
+        assert_eq!(amount_text(" ", "amount").map_err(|e| e.code), Err(Code::ParameterMissing));
     }
 
     #[test]

@@ -16,5 +16,5 @@ pub mod templates;
 pub mod testing;
 pub mod transport;
 
-pub use templates::{Locale, Rendered, Template};
+pub use templates::{Locale, Rendered, Template, WithdrawalEvent};
 pub use transport::{Envelope, SendError, Transport};

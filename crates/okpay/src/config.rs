@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use okpay_app::withdrawals::WithdrawalFees;
 use okpay_domain::Currency;
 use okpay_domain::limits::{LimitPolicy, MIN_VERIFIED_FACTOR, base_daily_minor};
+use okpay_domain::withdrawal::WithdrawalMethod;
 use okpay_http::rate_limit::{Budget, RateLimitConfig};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +39,12 @@ pub struct Config {
     pub rate_limit_max_clients: usize,
     /// How long the simulated bank rail takes to settle (`30s`, `500ms`, `2m`).
     pub bank_settlement_delay: String,
+    /// How long a new withdrawal stays `pending` (cancelable) before its payout starts.
+    pub withdrawal_cancel_window: String,
+    /// Bank-account withdrawal fees per currency (`"usd:25, eur:25, cny:200, jpy:30"`).
+    pub withdrawal_fees_bank_account: String,
+    /// Card withdrawal fees per currency (`"usd:0+150bps, ..."`).
+    pub withdrawal_fees_card: String,
     /// Largest JSON request body, bytes.
     pub max_body_bytes: usize,
     /// Largest identity-document upload, bytes.
@@ -103,6 +111,9 @@ impl Default for Config {
             rate_limit_recovery: "3/m burst 10".into(),
             rate_limit_max_clients: 100_000,
             bank_settlement_delay: "30s".into(),
+            withdrawal_cancel_window: "60s".into(),
+            withdrawal_fees_bank_account: WithdrawalFees::default().describe(WithdrawalMethod::BankAccount),
+            withdrawal_fees_card: WithdrawalFees::default().describe(WithdrawalMethod::Card),
             max_body_bytes: 64 * 1024,
             max_document_bytes: okpay_app::identity_documents::DEFAULT_MAX_BYTES,
             ledger_max_batch: 8_190,
@@ -160,6 +171,16 @@ pub const OPTIONS: &[(&str, &str)] = &[
          until idle clients are swept (every minute).",
     ),
     ("bank_settlement_delay", "How long the simulated bank rail takes to settle deposits and withdrawals."),
+    (
+        "withdrawal_cancel_window",
+        "How long a new withdrawal stays pending (the owner may cancel it) before its payout starts (e.g. 60s).",
+    ),
+    (
+        "withdrawal_fees_bank_account",
+        "Fees of withdrawals to bank accounts, per currency: \"<currency>:<fixed minor units>+<basis points>bps\", \
+         comma-separated (fee = fixed + amount × bps / 10000, rounded up). Currencies not named keep their default.",
+    ),
+    ("withdrawal_fees_card", "Fees of withdrawals to cards, per currency (same syntax; 150bps = 1.5 %)."),
     ("max_body_bytes", "Largest JSON request body accepted, in bytes (larger: 413 request_too_large)."),
     (
         "max_document_bytes",
@@ -256,6 +277,8 @@ impl Config {
             bail!("database_url must start with sqlite:// or postgres://");
         }
         self.bank_settlement_delay()?;
+        self.withdrawal_cancel_window()?;
+        self.withdrawal_fees()?;
         self.mail_retry_delay()?;
         self.ttl_us(&self.email_verification_ttl, "email_verification_ttl")?;
         self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
@@ -318,6 +341,23 @@ impl Config {
         parse_duration(&self.bank_settlement_delay).with_context(|| {
             format!("bank_settlement_delay: expected e.g. 30s, 500ms, 2m; got {:?}", self.bank_settlement_delay)
         })
+    }
+
+    /// `withdrawal_cancel_window` as a duration.
+    pub fn withdrawal_cancel_window(&self) -> anyhow::Result<Duration> {
+        parse_duration(&self.withdrawal_cancel_window).with_context(|| {
+            format!("withdrawal_cancel_window: expected e.g. 60s, 500ms, 2m; got {:?}", self.withdrawal_cancel_window)
+        })
+    }
+
+    /// The withdrawal fees: the defaults with `withdrawal_fees_*` applied.
+    pub fn withdrawal_fees(&self) -> anyhow::Result<WithdrawalFees> {
+        let mut fees = WithdrawalFees::default();
+        fees.apply(WithdrawalMethod::BankAccount, &self.withdrawal_fees_bank_account)
+            .map_err(|e| anyhow::anyhow!("withdrawal_fees_bank_account: {e}"))?;
+        fees.apply(WithdrawalMethod::Card, &self.withdrawal_fees_card)
+            .map_err(|e| anyhow::anyhow!("withdrawal_fees_card: {e}"))?;
+        Ok(fees)
     }
 
     /// `mail_retry_delay` as a duration.
@@ -500,6 +540,27 @@ mod tests {
         }
         let e = Config::load(None, env(&[("OKPAY_RATE_LIMIT_MAX_CLIENTS", "many")])).expect_err("not a number");
         assert!(e.to_string().contains("OKPAY_RATE_LIMIT_MAX_CLIENTS"));
+    }
+
+    #[test]
+    fn withdrawal_options() {
+        let c = Config::load(None, env(&[])).expect("defaults");
+        assert_eq!(c.withdrawal_cancel_window().expect("window"), Duration::from_secs(60));
+        let fees = c.withdrawal_fees().expect("fees");
+        assert_eq!(fees, WithdrawalFees::default());
+        let c = Config::load(
+            None,
+            env(&[("OKPAY_WITHDRAWAL_CANCEL_WINDOW", "2s"), ("OKPAY_WITHDRAWAL_FEES_CARD", "usd:10+200bps")]),
+        )
+        .expect("config");
+        assert_eq!(c.withdrawal_cancel_window().expect("window"), Duration::from_secs(2));
+        let fees = c.withdrawal_fees().expect("fees");
+        assert_eq!(fees.rule(WithdrawalMethod::Card, okpay_domain::Currency::Usd).fee(1_000), Some(30));
+        assert_eq!(fees.rule(WithdrawalMethod::Card, okpay_domain::Currency::Eur).fee(1_000), Some(15));
+        let e = Config::load(None, env(&[("OKPAY_WITHDRAWAL_FEES_BANK_ACCOUNT", "usd:lots")])).expect_err("bad");
+        assert!(format!("{e:#}").contains("withdrawal_fees_bank_account"), "{e:#}");
+        assert!(Config::load(None, env(&[("OKPAY_WITHDRAWAL_CANCEL_WINDOW", "soon")])).is_err());
+        assert!(Config::example().contains("withdrawal_fees_card = \"usd:0+150bps"), "{}", Config::example());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use anyhow::Context;
 use okpay_app::bank_worker::{self, BankWorkerConfig};
 use okpay_app::mail_worker::{self, MailWorkerConfig};
 use okpay_app::webhooks::worker::{self as webhook_worker, WebhookWorkerConfig};
+use okpay_app::withdrawals::worker::{self as withdrawal_worker, WithdrawalWorkerConfig};
 use okpay_app::{App, AppConfig};
 use okpay_http::AppState;
 use okpay_http::rate_limit::{RateLimits, sweep_periodically};
@@ -91,6 +92,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         webhook_allow_private_networks: config.webhook_allow_private_networks,
         bank_settlement_delay_us: i64::try_from(config.bank_settlement_delay()?.as_micros()).unwrap_or(i64::MAX),
         limits: config.limit_policy()?,
+        withdrawal_cancel_window_us: i64::try_from(config.withdrawal_cancel_window()?.as_micros()).unwrap_or(i64::MAX),
+        withdrawal_fees: config.withdrawal_fees()?,
     };
     let documents_dir = config.data_dir().join("documents");
     let documents = okpay_store::files::DirectoryFiles::open(&documents_dir)
@@ -131,6 +134,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let mailer = tokio::spawn(mail_worker::run(app.clone(), transport, mail_config));
     let webhooks = tokio::spawn(webhook_worker::run(app.clone(), webhook_config));
     let banks = tokio::spawn(bank_worker::run(app.clone(), BankWorkerConfig::default()));
+    let withdrawals = tokio::spawn(withdrawal_worker::run(app.clone(), WithdrawalWorkerConfig::default()));
     let handle = app.clone();
     let purge = tokio::spawn(purge_idempotency_keys(app));
     let sweeper = state_limits.map(|l| tokio::spawn(sweep_periodically(l, RATE_LIMIT_SWEEP_EVERY)));
@@ -152,6 +156,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         let _ = webhooks.await;
         banks.abort();
         let _ = banks.await;
+        withdrawals.abort();
+        let _ = withdrawals.await;
         // The router (and with it every ledger handle) is gone: the writer drains and stops.
         if tokio::time::timeout(Duration::from_secs(30), writer_task).await.is_err() {
             tracing::error!("ledger writer did not drain within 30 s");

@@ -107,4 +107,34 @@ async fn transfers_and_currencies_have_their_own_limits(backend: TestBackend) {
     s.assert_books_balance().await;
 }
 
-on_both_backends!(daily_deposit_limit_is_enforced_with_its_reset_time, transfers_and_currencies_have_their_own_limits);
+async fn withdrawals_have_their_own_limit(backend: TestBackend) {
+    let db = TestDb::new(backend).await.expect("test database");
+    let Some(db) = db else { return };
+    let s = TestServer::start_on(db, |c| c.daily_limit_usd = 10_000).await;
+    let (alice, _, _) = s.user().await;
+    s.fund(&alice, 10_000, "usd").await;
+    let card = s.card(&alice, "4242424242424242").await;
+    let withdraw = |amount: i64| {
+        let body = json!({"amount": amount, "currency": "usd", "payment_method": card});
+        let (s, alice) = (&s, alice.clone());
+        async move { s.post("/v1/withdrawals", Some(&alice), Some(&unique()), &body).await }
+    };
+    let first = withdraw(6_000).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let r = withdraw(4_001).await;
+    assert_eq!((r.status, r.code()), (StatusCode::PAYMENT_REQUIRED, "limit_exceeded"), "{}", r.body);
+    assert_eq!(r.body["error"]["limit"]["name"], "daily_withdrawal");
+    assert_eq!(r.body["error"]["limit"]["used"], 6_000, "the fee does not count, the amount does");
+    let cancel = s
+        .post(&format!("/v1/withdrawals/{}/cancel", first.body["id"].as_str().unwrap()), Some(&alice), None, &json!({}))
+        .await;
+    assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.body);
+    assert_eq!(withdraw(4_001).await.status, StatusCode::CREATED, "a canceled withdrawal frees its part of the limit");
+    s.assert_books_balance().await;
+}
+
+on_both_backends!(
+    daily_deposit_limit_is_enforced_with_its_reset_time,
+    transfers_and_currencies_have_their_own_limits,
+    withdrawals_have_their_own_limit,
+);

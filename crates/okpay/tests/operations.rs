@@ -37,6 +37,10 @@ async fn health_metrics_and_openapi() {
         "/v1/transfers",
         "/v1/transactions",
         "/v1/transactions/{id}",
+        "/v1/withdrawals",
+        "/v1/withdrawals/quote",
+        "/v1/withdrawals/{id}",
+        "/v1/withdrawals/{id}/cancel",
         "/healthz",
     ] {
         assert!(paths.contains_key(p), "openapi lists {p}");

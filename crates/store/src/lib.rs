@@ -32,6 +32,7 @@ mod sqlite;
 mod status_sql;
 pub mod testing;
 mod throttle_sql;
+mod withdrawal_sql;
 
 use std::sync::Arc;
 

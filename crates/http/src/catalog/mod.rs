@@ -171,6 +171,8 @@ pub fn entry(code: Code) -> Entry {
         Code::IncorrectCvc => money::INCORRECT_CVC,
         Code::ProcessingError => money::PROCESSING_ERROR,
         Code::BankTransferFailed => money::BANK_TRANSFER_FAILED,
+        Code::WithdrawalNotCancelable => money::WITHDRAWAL_NOT_CANCELABLE,
+        Code::WithdrawalReturned => money::WITHDRAWAL_RETURNED,
         Code::InvalidWebhookUrl => money::INVALID_WEBHOOK_URL,
         Code::WebhookNotConfigured => money::WEBHOOK_NOT_CONFIGURED,
         Code::ApiKeyNotAllowed => money::API_KEY_NOT_ALLOWED,

@@ -97,6 +97,34 @@ pub(super) const PAYMENT_METHOD_NOT_SUPPORTED: Spec = (
     t("不支持该支付方式", "该支付方式不能用于此项操作。", "请选择其他支付方式，或添加一个支持此操作的支付方式。"),
 );
 
+/// `withdrawal_not_cancelable`
+pub(super) const WITHDRAWAL_NOT_CANCELABLE: Spec = (
+    409,
+    InvalidRequest,
+    t(
+        "Withdrawal can't be canceled",
+        "This withdrawal is already being paid out or has finished, so it can no longer be canceled.",
+        "Check the withdrawal's status. If it was paid to the wrong account, contact support.",
+    ),
+    t("提现无法取消", "这笔提现已在出款中或已完成，无法再取消。", "请查看提现状态；如果收款账户有误，请联系客服。"),
+);
+
+/// `withdrawal_returned`
+pub(super) const WITHDRAWAL_RETURNED: Spec = (
+    402,
+    Payment,
+    t(
+        "Withdrawal returned",
+        "The receiving bank returned the withdrawal. The money, including the fee, is back in your wallet.",
+        "Check the account details with your bank, then try again or withdraw to another account.",
+    ),
+    t(
+        "提现被退回",
+        "收款银行退回了这笔提现，款项（含手续费）已退回您的钱包。",
+        "请向银行核实账户信息，然后重试或提现到其他账户。",
+    ),
+);
+
 /// `recipient_not_found`
 pub(super) const RECIPIENT_NOT_FOUND: Spec = (
     404,

@@ -16,3 +16,4 @@ pub mod system;
 pub mod transactions;
 pub mod transfers;
 pub mod users;
+pub mod withdrawals;

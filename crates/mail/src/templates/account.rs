@@ -170,7 +170,8 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
         Template::ClosureApproved { .. }
         | Template::ClosureRejected { .. }
         | Template::BankDepositSucceeded { .. }
-        | Template::BankDepositFailed { .. } => Content::default(),
+        | Template::BankDepositFailed { .. }
+        | Template::Withdrawal { .. } => Content::default(),
     }
 }
 

@@ -8,8 +8,10 @@ mod bank;
 mod closure;
 mod kyc;
 mod layout;
+mod withdrawal;
 
 pub use layout::Content;
+pub use withdrawal::WithdrawalEvent;
 
 /// The language of a message (the user's saved `locale`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +137,21 @@ pub enum Template {
         /// The help-center article about money that did not arrive.
         help_url: String,
     },
+    /// A withdrawal changed status (each change is mailed).
+    Withdrawal {
+        /// Which change.
+        event: WithdrawalEvent,
+        /// The amount paid out, formatted (`25.00 USD`).
+        amount: String,
+        /// The fee, formatted.
+        fee: String,
+        /// Where it goes, as the owner knows it (`Bank ****0000`, `visa ****4242`).
+        destination: String,
+        /// When the money is expected, for people (`2026-11-22 10:30 UTC`).
+        arrival: String,
+        /// Where the owner sees the history.
+        link: String,
+    },
     /// Staff lifted a temporary lock.
     AccountUnlocked {
         /// Where to sign in.
@@ -162,6 +179,7 @@ impl Template {
             Template::AccountUnlocked { .. } => "account_unlocked",
             Template::BankDepositSucceeded { .. } => "bank_deposit_succeeded",
             Template::BankDepositFailed { .. } => "bank_deposit_failed",
+            Template::Withdrawal { event, .. } => event.kind(),
         }
     }
 
@@ -174,6 +192,10 @@ impl Template {
             }
             Template::BankDepositFailed { amount, bank, help_url } => {
                 bank::deposit_failed(amount, bank, help_url, locale)
+            }
+            Template::Withdrawal { event, amount, fee, destination, arrival, link } => {
+                let facts = withdrawal::Facts { event: *event, amount, fee, destination, arrival, link };
+                withdrawal::content(&facts, locale)
             }
             _ => account::content(self, locale),
         };
@@ -224,6 +246,25 @@ mod tests {
                 reset_url: "https://pay.example/forgot-password".into(),
             },
         ]
+        .into_iter()
+        .chain(
+            [
+                WithdrawalEvent::Created,
+                WithdrawalEvent::Processing,
+                WithdrawalEvent::Paid,
+                WithdrawalEvent::Failed,
+                WithdrawalEvent::Canceled,
+            ]
+            .map(|event| Template::Withdrawal {
+                event,
+                amount: "25.00 USD".into(),
+                fee: "0.25 USD".into(),
+                destination: "Bank ****0000".into(),
+                arrival: "2026-11-22 10:30 UTC".into(),
+                link: "https://pay.example/transactions".into(),
+            }),
+        )
+        .collect()
     }
 
     fn has_cjk(s: &str) -> bool {

@@ -28,6 +28,7 @@ mod throttle;
 mod two_factor;
 mod users;
 mod verify;
+mod withdrawals;
 
 use async_trait::async_trait;
 use okpay_app::ports::AppStore;

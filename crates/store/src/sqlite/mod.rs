@@ -27,6 +27,7 @@ mod throttle;
 mod two_factor;
 mod users;
 mod verify;
+mod withdrawals;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -20,4 +20,5 @@ mod props;
 mod status;
 mod throttle;
 mod two_factor;
+mod withdrawals;
 mod writer;
