@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod password;
 pub mod password_reset;
 pub mod payment_methods;
+pub mod payments;
 pub mod ports;
 pub mod profile;
 pub mod rail;
@@ -73,6 +74,9 @@ pub struct AppConfig {
     pub webhook_allow_private_networks: bool,
     /// How long the simulated bank rail takes to settle a pull (`OKPAY_BANK_SETTLEMENT_DELAY`), µs.
     pub bank_settlement_delay_us: i64,
+    /// OKPay's fee on merchant payments, in basis points of the amount (`OKPAY_MERCHANT_FEE_BPS`;
+    /// 0 = no fee), rounded down.
+    pub merchant_fee_bps: u32,
 }
 
 impl Default for AppConfig {
@@ -89,6 +93,7 @@ impl Default for AppConfig {
             max_document_bytes: identity_documents::DEFAULT_MAX_BYTES,
             webhook_allow_private_networks: false,
             bank_settlement_delay_us: 30 * 1_000_000,
+            merchant_fee_bps: 0,
         }
     }
 }

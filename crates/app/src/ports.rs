@@ -9,6 +9,7 @@ mod bank_deposits;
 mod closure;
 mod identity_documents;
 mod merchants;
+mod payments;
 mod profile;
 mod status;
 
@@ -26,6 +27,7 @@ pub use merchants::{
     ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
     DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
+pub use payments::{PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation};
 pub use profile::{ProfileStore, SupportPin};
 pub use status::{AccountStatusStore, StatusChange};
 
@@ -357,6 +359,7 @@ pub trait AppStore:
     + MerchantStore
     + EventStore
     + BankDepositStore
+    + PaymentStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

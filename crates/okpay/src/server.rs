@@ -90,6 +90,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         max_document_bytes: config.max_document_bytes,
         webhook_allow_private_networks: config.webhook_allow_private_networks,
         bank_settlement_delay_us: i64::try_from(config.bank_settlement_delay()?.as_micros()).unwrap_or(i64::MAX),
+        merchant_fee_bps: config.merchant_fee_bps,
     };
     let documents_dir = config.data_dir().join("documents");
     let documents = okpay_store::files::DirectoryFiles::open(&documents_dir)

@@ -170,7 +170,9 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
         Template::ClosureApproved { .. }
         | Template::ClosureRejected { .. }
         | Template::BankDepositSucceeded { .. }
-        | Template::BankDepositFailed { .. } => Content::default(),
+        | Template::BankDepositFailed { .. }
+        | Template::PaymentSucceeded { .. }
+        | Template::PaymentRefunded { .. } => Content::default(),
     }
 }
 
