@@ -49,7 +49,7 @@ pub struct PaidWith {
 /// What the payer pays with.
 enum Method {
     Wallet,
-    Card(PaymentMethodRecord),
+    Card(Box<PaymentMethodRecord>),
 }
 
 impl App {
@@ -116,7 +116,7 @@ impl App {
         if pm.kind != "card" {
             return Err(AppError::new(Code::PaymentMethodNotAccepted).param("payment_method"));
         }
-        Ok(Method::Card(pm))
+        Ok(Method::Card(Box::new(pm)))
     }
 
     async fn pay_with_wallet(
