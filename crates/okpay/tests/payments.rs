@@ -12,6 +12,7 @@ use common::{TestServer, set_status, unique};
 use okpay_store::testing::{TestBackend, TestDb};
 use reqwest::StatusCode;
 use serde_json::json;
+use sqlx::Connection;
 
 on_both_backends!(
     a_wallet_payment_moves_money_with_its_fee_and_history,
@@ -20,6 +21,7 @@ on_both_backends!(
     racing_payers_pay_a_payment_once,
     bad_input_and_other_merchants_are_refused,
     the_checkout_page_shows_the_payment,
+    a_record_behind_the_books_is_repaired,
 );
 
 /// A server charging merchants 2.90 %.
@@ -318,6 +320,47 @@ async fn the_checkout_page_shows_the_payment(backend: TestBackend) {
     assert_eq!(confirm(&s, &token, id, "wallet", &unique()).await.status, StatusCode::OK);
     let (_, _, done) = page(None, id.to_owned()).await;
     assert!(done.contains(">Paid<") && !done.contains("id=\"signin\""), "{done}");
+    s.assert_books_balance().await;
+    s.stop().await;
+}
+
+/// Runs `sql` with one `$1` bound to `arg` behind the API's back.
+async fn exec(db: &TestDb, sql: &'static str, arg: &str) {
+    if db.url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(arg).execute(&mut c).await.expect("exec");
+    } else {
+        let mut c = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query(sql).bind(arg).execute(&mut c).await.expect("exec");
+    }
+}
+
+async fn a_record_behind_the_books_is_repaired(backend: TestBackend) {
+    let Some(s) = server(backend).await else { return };
+    let shop = shop(&s, "Crashy Shop").await;
+    let (token, _, _) = payer(&s, 5_000, "usd").await;
+    let p = pay_request(&s, &shop, 2_000, "usd").await;
+    let id = p["id"].as_str().unwrap();
+    assert_eq!(confirm(&s, &token, id, "wallet", &unique()).await.status, StatusCode::OK);
+    // As if the process died after the journal committed and before the record was updated.
+    exec(
+        &s.db,
+        "UPDATE payments SET status = 'requires_payment', payer_id = NULL, method = NULL, paid_at_us = NULL \
+         WHERE id = $1",
+        id,
+    )
+    .await;
+    let (other, _, _) = payer(&s, 5_000, "usd").await;
+    let r = confirm(&s, &other, id, "wallet", &unique()).await;
+    assert_eq!(r.code(), "payment_already_completed", "the books say it is paid: {}", r.body);
+    let got = s.get(&format!("/v1/payments/{id}"), Some(&shop.key)).await;
+    assert_eq!(
+        (got.body["status"].as_str(), got.body["payment_method_type"].as_str()),
+        (Some("succeeded"), Some("wallet"))
+    );
+    assert!(got.body["paid_at"].is_string(), "{}", got.body);
+    assert_eq!((s.available(&token, "usd").await, s.available(&other, "usd").await), (3_000, 5_000));
+    assert_eq!(s.available(&shop.token, "usd").await, 1_942, "paid once");
     s.assert_books_balance().await;
     s.stop().await;
 }
