@@ -104,6 +104,11 @@ codes! {
     InvalidDocumentKind => "invalid_document_kind",
     InvalidMultipart => "invalid_multipart",
     DocumentAlreadyReviewed => "document_already_reviewed",
+    PaymentMethodNotAccepted => "payment_method_not_accepted",
+    PaymentAlreadyCompleted => "payment_already_completed",
+    PaymentToSelf => "payment_to_self",
+    RefundExceedsPayment => "refund_exceeds_payment",
+    PaymentNotRefundable => "payment_not_refundable",
 }
 
 /// A failed use case.

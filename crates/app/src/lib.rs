@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod password;
 pub mod password_reset;
 pub mod payment_methods;
+pub mod payments;
 pub mod ports;
 pub mod profile;
 pub mod rail;
@@ -83,6 +84,9 @@ pub struct AppConfig {
     pub withdrawal_cancel_window_us: i64,
     /// Withdrawal fees per method and currency.
     pub withdrawal_fees: withdrawals::WithdrawalFees,
+    /// OKPay's fee on merchant payments, in basis points of the amount (`OKPAY_MERCHANT_FEE_BPS`;
+    /// 0 = no fee), rounded down.
+    pub merchant_fee_bps: u32,
 }
 
 impl Default for AppConfig {
@@ -102,6 +106,7 @@ impl Default for AppConfig {
             limits: okpay_domain::limits::LimitPolicy::default(),
             withdrawal_cancel_window_us: 60 * 1_000_000,
             withdrawal_fees: withdrawals::WithdrawalFees::default(),
+            merchant_fee_bps: 0,
         }
     }
 }

@@ -9,6 +9,7 @@ mod bank_deposits;
 mod closure;
 mod identity_documents;
 mod merchants;
+mod payments;
 mod profile;
 mod risk;
 mod status;
@@ -28,6 +29,7 @@ pub use merchants::{
     ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
     DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
+pub use payments::{PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation};
 pub use profile::{ProfileStore, SupportPin};
 pub use risk::{FlagRecord, RiskStore, Scope};
 pub use status::{AccountStatusStore, StatusChange};
@@ -363,6 +365,7 @@ pub trait AppStore:
     + BankDepositStore
     + RiskStore
     + WithdrawalStore
+    + PaymentStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

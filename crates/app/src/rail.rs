@@ -47,17 +47,37 @@ impl CardFailure {
 }
 
 /// A card processor.
+///
+/// Money is taken in two steps, as processors do: [`CardRail::authorise`] asks the issuer to
+/// reserve the amount (this is where a card is declined), [`CardRail::capture`] takes it. A
+/// captured charge can be given back, in part or in full, with [`CardRail::refund`]. Every call
+/// carries our idempotency `reference`: the processor must not act twice for one reference.
 pub trait CardRail: Send + Sync {
     /// Exchanges card details for the processor's token (called when a card is added).
     fn tokenize(&self, number: &CardNumber, cvc: &Cvc) -> String;
-    /// Authorises and captures `amount` on the tokenised card. `reference` is our idempotency
-    /// reference: the processor must not charge twice for one reference. Returns the
-    /// processor's charge reference.
-    fn charge(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure>;
     /// Pays `amount` out to the tokenised card (a withdrawal). `reference` is our idempotency
     /// reference: the processor must not pay twice for one reference. The processor decides at
     /// once; returns its payout reference.
     fn payout(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure>;
+    /// Authorises `amount` on the tokenised card; returns the processor's authorisation reference.
+    fn authorise(
+        &self,
+        token: &str,
+        amount: Amount,
+        currency: Currency,
+        reference: &str,
+    ) -> Result<String, CardFailure>;
+    /// Captures an authorisation in full; returns the processor's charge reference.
+    fn capture(&self, authorisation: &str, amount: Amount, reference: &str) -> Result<String, CardFailure>;
+    /// Gives `amount` of a captured charge back to the card; returns the refund's reference.
+    fn refund(&self, charge_ref: &str, amount: Amount, reference: &str) -> Result<String, CardFailure>;
+
+    /// Authorises and captures `amount` on the tokenised card in one go (card deposits and card
+    /// payments); returns the processor's charge reference.
+    fn charge(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure> {
+        let authorisation = self.authorise(token, amount, currency, reference)?;
+        self.capture(&authorisation, amount, reference)
+    }
 }
 
 /// The built-in test-mode card processor.
@@ -82,7 +102,7 @@ impl CardRail for Simulator {
         format!("sim_{}_{}", Self::behaviour(number.expose_digits()), okpay_domain::ids::random_token(10))
     }
 
-    fn charge(
+    fn authorise(
         &self,
         token: &str,
         _amount: Amount,
@@ -91,7 +111,7 @@ impl CardRail for Simulator {
     ) -> Result<String, CardFailure> {
         let behaviour = token.strip_prefix("sim_").and_then(|t| t.rsplit_once('_')).map(|(b, _)| b);
         match behaviour {
-            Some("ok") => Ok(format!("sim_ch_{reference}")),
+            Some("ok") => Ok(format!("sim_auth_{reference}")),
             Some("decline_generic") => Err(CardFailure::Declined("generic_decline")),
             Some("decline_funds") => Err(CardFailure::Declined("insufficient_funds")),
             Some("cvc") => Err(CardFailure::IncorrectCvc),
@@ -104,6 +124,18 @@ impl CardRail for Simulator {
     fn payout(&self, token: &str, amount: Amount, currency: Currency, reference: &str) -> Result<String, CardFailure> {
         // The test cards behave for payouts as for charges (API.md §6).
         self.charge(token, amount, currency, reference).map(|_| format!("sim_po_{reference}"))
+    }
+
+    fn capture(&self, authorisation: &str, _amount: Amount, _reference: &str) -> Result<String, CardFailure> {
+        // The charge reference keeps the form deposits always had (`sim_ch_<reference>`).
+        match authorisation.strip_prefix("sim_auth_") {
+            Some(reference) => Ok(format!("sim_ch_{reference}")),
+            None => Err(CardFailure::Processing),
+        }
+    }
+
+    fn refund(&self, charge_ref: &str, _amount: Amount, reference: &str) -> Result<String, CardFailure> {
+        if charge_ref.starts_with("sim_ch_") { Ok(format!("sim_re_{reference}")) } else { Err(CardFailure::Processing) }
     }
 }
 
@@ -143,5 +175,20 @@ mod tests {
         assert!(payout("5555555555554444").is_ok());
         assert_eq!(payout("4000000000000002"), Err(CardFailure::Declined("generic_decline")));
         assert_eq!(payout("4000000000009995"), Err(CardFailure::Declined("insufficient_funds")));
+    }
+
+    #[test]
+    fn charges_are_authorised_then_captured_and_refundable() {
+        let n = CardNumber::parse("4242 4242 4242 4242").expect("test card parses");
+        let cvc = Cvc::parse("123", CardBrand::Visa).expect("cvc");
+        let token = Simulator.tokenize(&n, &cvc);
+        let amount = Amount::new(500).expect("amount");
+        let auth = Simulator.authorise(&token, amount, Currency::Eur, "pay_1");
+        assert_eq!(auth.as_deref(), Ok("sim_auth_pay_1"));
+        let charge = Simulator.capture("sim_auth_pay_1", amount, "pay_1");
+        assert_eq!(charge.as_deref(), Ok("sim_ch_pay_1"));
+        assert_eq!(Simulator.refund("sim_ch_pay_1", amount, "re_1").as_deref(), Ok("sim_re_re_1"));
+        assert_eq!(Simulator.capture("bogus", amount, "pay_1"), Err(CardFailure::Processing));
+        assert_eq!(Simulator.refund("bogus", amount, "re_1"), Err(CardFailure::Processing));
     }
 }

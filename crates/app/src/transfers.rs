@@ -133,7 +133,7 @@ impl App {
     }
 }
 
-fn check_description(d: &str) -> Result<String, AppError> {
+pub(crate) fn check_description(d: &str) -> Result<String, AppError> {
     let d = d.trim();
     if d.chars().count() > MAX_DESCRIPTION_CHARS || d.chars().any(|c| c.is_control() && c != '\n') {
         return Err(AppError::new(Code::ParameterInvalid).param("description"));

@@ -40,8 +40,8 @@ use utoipa_axum::routes;
 pub use state::AppState;
 
 use routes::{
-    agent, api_keys, balances, closure_requests, deposits, events, identity_documents, me, merchant, password_resets,
-    payment_methods, sessions, system, transactions, transfers, users, withdrawals,
+    agent, api_keys, balances, checkout, closure_requests, deposits, events, identity_documents, me, merchant,
+    password_resets, payment_methods, payments, refunds, sessions, system, transactions, transfers, users, withdrawals,
 };
 
 #[derive(OpenApi)]
@@ -105,6 +105,11 @@ fn api_routes(upload_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(api_keys::create::create_api_key, api_keys::list::list_api_keys))
         .routes(routes!(api_keys::delete::delete_api_key))
         .routes(routes!(merchant::get::get_merchant, merchant::update::update_merchant))
+        .routes(routes!(payments::create::create_payment, payments::list::list_payments))
+        .routes(routes!(payments::get::get_payment))
+        .routes(routes!(payments::confirm::confirm_payment))
+        .routes(routes!(refunds::create::create_refund))
+        .routes(routes!(refunds::get::get_refund))
         .routes(routes!(events::list::list_events))
         .routes(routes!(events::get::get_event))
         .routes(routes!(events::resend::resend_event))
@@ -127,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(move || async move { axum::Json(spec_json) }))
         .route("/docs", get(move || async move { Html(docs) }))
         .route("/help/errors/{code}", get(system::help_errors::error_page))
+        .route("/checkout/{id}", get(checkout::page::checkout_page))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::idempotency::idempotency))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::rate_limit::rate_limit))
         .layer(DefaultBodyLimit::max(state.max_body_bytes))

@@ -79,6 +79,8 @@ pub struct Config {
     pub lockout_duration: String,
     /// Whether webhook URLs may point at loopback or private addresses.
     pub webhook_allow_private_networks: bool,
+    /// OKPay's fee on merchant payments, in basis points of the amount (0 = none, at most 5000).
+    pub merchant_fee_bps: u32,
     /// Wait after the first failed webhook attempt (`30s`); doubled after each further one.
     pub webhook_retry_delay: String,
     /// How long a webhook delivery is retried before it is marked failed (`72h`).
@@ -131,6 +133,7 @@ impl Default for Config {
             lockout_window: "15m".into(),
             lockout_duration: "15m".into(),
             webhook_allow_private_networks: false,
+            merchant_fee_bps: 0,
             webhook_retry_delay: "30s".into(),
             webhook_retry_for: "72h".into(),
             daily_limit_usd: base_daily_minor(Currency::Usd),
@@ -212,6 +215,11 @@ pub const OPTIONS: &[(&str, &str)] = &[
          false (default) refuses them (invalid_webhook_url) and never connects to one.",
     ),
     (
+        "merchant_fee_bps",
+        "OKPay's fee on each merchant payment, in basis points of the amount (290 = 2.90 %), rounded down and kept \
+         from what the merchant receives; 0 (default) charges none; at most 5000. Refunds do not return it.",
+    ),
+    (
         "webhook_retry_delay",
         "Wait after a failed webhook attempt; doubled after each further one, at most 1 h. At most 60s \
          (API.md: the first retry comes within 60 s).",
@@ -284,6 +292,13 @@ impl Config {
         self.ttl_us(&self.password_reset_ttl, "password_reset_ttl")?;
         self.ttl_us(&self.lockout_window, "lockout_window")?;
         self.ttl_us(&self.lockout_duration, "lockout_duration")?;
+        if self.merchant_fee_bps > okpay_app::payments::MAX_FEE_BPS {
+            bail!(
+                "merchant_fee_bps must be at most {}, got {}",
+                okpay_app::payments::MAX_FEE_BPS,
+                self.merchant_fee_bps
+            );
+        }
         if self.webhook_retry_delay()? > Duration::from_secs(60) {
             bail!("webhook_retry_delay must be at most 60s (the first retry comes within 60 s)");
         }
@@ -503,6 +518,16 @@ mod tests {
         assert!(Config::load(None, env(&[("OKPAY_WEBHOOK_RETRY_DELAY", "0s")])).is_err());
         assert!(Config::load(None, env(&[("OKPAY_WEBHOOK_RETRY_FOR", "forever")])).is_err());
         assert!(Config::example().contains("webhook_allow_private_networks = false"));
+    }
+
+    #[test]
+    fn merchant_fee() {
+        assert_eq!(Config::load(None, env(&[])).expect("defaults").merchant_fee_bps, 0, "off by default");
+        let c = Config::load(None, env(&[("OKPAY_MERCHANT_FEE_BPS", "290")])).expect("valid");
+        assert_eq!(c.merchant_fee_bps, 290);
+        let e = Config::load(None, env(&[("OKPAY_MERCHANT_FEE_BPS", "9000")])).expect_err("too high");
+        assert!(e.to_string().contains("merchant_fee_bps"), "{e}");
+        assert!(Config::example().contains("merchant_fee_bps = 0"));
     }
 
     #[test]

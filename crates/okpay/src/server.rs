@@ -94,6 +94,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         limits: config.limit_policy()?,
         withdrawal_cancel_window_us: i64::try_from(config.withdrawal_cancel_window()?.as_micros()).unwrap_or(i64::MAX),
         withdrawal_fees: config.withdrawal_fees()?,
+        merchant_fee_bps: config.merchant_fee_bps,
     };
     let documents_dir = config.data_dir().join("documents");
     let documents = okpay_store::files::DirectoryFiles::open(&documents_dir)

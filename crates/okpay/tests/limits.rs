@@ -107,6 +107,28 @@ async fn transfers_and_currencies_have_their_own_limits(backend: TestBackend) {
     s.assert_books_balance().await;
 }
 
+async fn wallet_payments_share_the_transfer_limit(backend: TestBackend) {
+    let db = TestDb::new(backend).await.expect("test database");
+    let Some(db) = db else { return };
+    let s = TestServer::start_on(db, |c| c.daily_limit_usd = 10_000).await;
+    let shop = common::shop::shop(&s, "Corner Shop").await;
+    let (alice, _, _) = s.user().await;
+    let (_, bob, _) = s.user().await;
+    s.fund(&alice, 10_000, "usd").await;
+    let body = json!({"to": bob, "amount": 7_000, "currency": "usd"});
+    assert_eq!(s.post("/v1/transfers", Some(&alice), Some(&unique()), &body).await.status, StatusCode::CREATED);
+    let p = common::shop::pay_request(&s, &shop, 3_001, "usd").await;
+    let id = p["id"].as_str().unwrap().to_owned();
+    let r = common::shop::confirm(&s, &alice, &id, "wallet", &unique()).await;
+    assert_eq!((r.status, r.code()), (StatusCode::PAYMENT_REQUIRED, "limit_exceeded"), "{}", r.body);
+    assert_eq!(r.body["error"]["limit"]["name"], "daily_transfer");
+    assert_eq!(s.get(&format!("/v1/payments/{id}"), Some(&alice)).await.body["status"], "requires_payment");
+    let p = common::shop::pay_request(&s, &shop, 3_000, "usd").await;
+    let paid = common::shop::confirm(&s, &alice, p["id"].as_str().unwrap(), "wallet", &unique()).await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+    s.assert_books_balance().await;
+}
+
 async fn withdrawals_have_their_own_limit(backend: TestBackend) {
     let db = TestDb::new(backend).await.expect("test database");
     let Some(db) = db else { return };
@@ -137,4 +159,5 @@ on_both_backends!(
     daily_deposit_limit_is_enforced_with_its_reset_time,
     transfers_and_currencies_have_their_own_limits,
     withdrawals_have_their_own_limit,
+    wallet_payments_share_the_transfer_limit,
 );

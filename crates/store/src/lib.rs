@@ -23,6 +23,7 @@ mod history;
 mod merchant_rows;
 mod merchant_sql;
 mod outbox_rows;
+mod payment_sql;
 mod postgres;
 mod records;
 mod risk_sql;

@@ -7,12 +7,13 @@
 //! languages. [`reason_text`] adds a sentence for an error's sub-reason (which password rule
 //! failed, why an amount was refused).
 //!
-//! The texts live in one file per area (`requests`, `identity`, `documents`, `money`) as
+//! The texts live in one file per area (`requests`, `identity`, `documents`, `money`, `payments`) as
 //! constants; this module's `match` only points each code at its constant.
 
 mod documents;
 mod identity;
 mod money;
+mod payments;
 mod requests;
 
 use okpay_app::Code;
@@ -185,6 +186,11 @@ pub fn entry(code: Code) -> Entry {
         Code::InvalidDocumentKind => documents::INVALID_DOCUMENT_KIND,
         Code::InvalidMultipart => requests::INVALID_MULTIPART,
         Code::DocumentAlreadyReviewed => documents::DOCUMENT_ALREADY_REVIEWED,
+        Code::PaymentMethodNotAccepted => payments::PAYMENT_METHOD_NOT_ACCEPTED,
+        Code::PaymentAlreadyCompleted => payments::PAYMENT_ALREADY_COMPLETED,
+        Code::PaymentToSelf => payments::PAYMENT_TO_SELF,
+        Code::RefundExceedsPayment => payments::REFUND_EXCEEDS_PAYMENT,
+        Code::PaymentNotRefundable => payments::PAYMENT_NOT_REFUNDABLE,
     };
     Entry { code, status, kind, en, zh }
 }
@@ -319,6 +325,9 @@ mod tests {
             (Code::UnsupportedFileType, 415, "invalid_request_error"),
             (Code::InvalidDocumentKind, 400, "invalid_request_error"),
             (Code::DocumentAlreadyReviewed, 409, "invalid_request_error"),
+            (Code::PaymentMethodNotAccepted, 402, "payment_error"),
+            (Code::PaymentAlreadyCompleted, 409, "invalid_request_error"),
+            (Code::RefundExceedsPayment, 400, "invalid_request_error"),
         ];
         for (code, status, kind) in cases {
             let e = entry(code);

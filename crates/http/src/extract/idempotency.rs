@@ -26,3 +26,19 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         Ok(IdempotencyKey(key.to_owned()))
     }
 }
+
+/// An `Idempotency-Key` where it is accepted but not required (checked when present).
+pub struct OptionalIdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalIdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.headers.contains_key(HEADER) {
+            let IdempotencyKey(key) = IdempotencyKey::from_request_parts(parts, state).await?;
+            Ok(OptionalIdempotencyKey(Some(key)))
+        } else {
+            Ok(OptionalIdempotencyKey(None))
+        }
+    }
+}

@@ -8,6 +8,6 @@ pub mod query;
 
 pub use auth::{AnyAuth, Auth, KeyAuth};
 pub use client::ClientInfo;
-pub use idempotency::IdempotencyKey;
+pub use idempotency::{IdempotencyKey, OptionalIdempotencyKey};
 pub use json::JsonBody;
 pub use query::QueryParams;

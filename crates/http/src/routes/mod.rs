@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod api_keys;
 pub mod balances;
+pub mod checkout;
 pub mod closure_requests;
 pub mod deposits;
 pub mod events;
@@ -11,6 +12,8 @@ pub mod me;
 pub mod merchant;
 pub mod password_resets;
 pub mod payment_methods;
+pub mod payments;
+pub mod refunds;
 pub mod sessions;
 pub mod system;
 pub mod transactions;

@@ -172,6 +172,7 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
         | Template::BankDepositSucceeded { .. }
         | Template::BankDepositFailed { .. }
         | Template::Withdrawal { .. } => Content::default(),
+        Template::PaymentSucceeded { .. } | Template::PaymentRefunded { .. } => Content::default(),
     }
 }
 

@@ -8,6 +8,7 @@ mod bank;
 mod closure;
 mod kyc;
 mod layout;
+mod payments;
 mod withdrawal;
 
 pub use layout::Content;
@@ -152,6 +153,28 @@ pub enum Template {
         /// Where the owner sees the history.
         link: String,
     },
+    /// The payer's receipt of a merchant payment.
+    PaymentSucceeded {
+        /// The amount, formatted (`25.00 USD`).
+        amount: String,
+        /// The merchant's name.
+        merchant: String,
+        /// The card paid with, as the payer knows it (`Visa ****4242`); `None`: the wallet.
+        card: Option<String>,
+        /// Where the payer sees the history.
+        history_url: String,
+    },
+    /// A merchant refunded (part of) a payment to the payer.
+    PaymentRefunded {
+        /// The amount refunded, formatted (`5.00 USD`).
+        amount: String,
+        /// The merchant's name.
+        merchant: String,
+        /// The card the money went back to (`Visa ****4242`); `None`: the wallet.
+        card: Option<String>,
+        /// Where the payer sees the history.
+        history_url: String,
+    },
     /// Staff lifted a temporary lock.
     AccountUnlocked {
         /// Where to sign in.
@@ -180,6 +203,8 @@ impl Template {
             Template::BankDepositSucceeded { .. } => "bank_deposit_succeeded",
             Template::BankDepositFailed { .. } => "bank_deposit_failed",
             Template::Withdrawal { event, .. } => event.kind(),
+            Template::PaymentSucceeded { .. } => "payment_succeeded",
+            Template::PaymentRefunded { .. } => "payment_refunded",
         }
     }
 
@@ -196,6 +221,12 @@ impl Template {
             Template::Withdrawal { event, amount, fee, destination, arrival, link } => {
                 let facts = withdrawal::Facts { event: *event, amount, fee, destination, arrival, link };
                 withdrawal::content(&facts, locale)
+            }
+            Template::PaymentSucceeded { amount, merchant, card, history_url } => {
+                payments::payment_succeeded(amount, merchant, card.as_deref(), history_url, locale)
+            }
+            Template::PaymentRefunded { amount, merchant, card, history_url } => {
+                payments::payment_refunded(amount, merchant, card.as_deref(), history_url, locale)
             }
             _ => account::content(self, locale),
         };
@@ -240,6 +271,18 @@ mod tests {
                 amount: "25.00 USD".into(),
                 bank: "Bank ****1111".into(),
                 help_url: "https://pay.example/help/articles/funds-not-received".into(),
+            },
+            Template::PaymentSucceeded {
+                amount: "25.00 USD".into(),
+                merchant: "Tea <Shop>".into(),
+                card: None,
+                history_url: "https://pay.example/transactions".into(),
+            },
+            Template::PaymentRefunded {
+                amount: "5.00 USD".into(),
+                merchant: "Tea Shop".into(),
+                card: Some("Visa ****4242".into()),
+                history_url: "https://pay.example/transactions".into(),
             },
             Template::AccountUnlocked {
                 sign_in_url: "https://pay.example/sign-in".into(),

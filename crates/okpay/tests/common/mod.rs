@@ -47,6 +47,7 @@ impl Resp {
 
 pub mod process;
 pub mod receiver;
+pub mod shop;
 
 /// A JSON client for one server.
 #[derive(Clone)]

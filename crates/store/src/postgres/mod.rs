@@ -21,6 +21,7 @@ mod ledger;
 mod merchants;
 mod outbox;
 mod payment_methods;
+mod payments;
 mod profile;
 mod sessions;
 mod status;

@@ -15,6 +15,7 @@ mod ledger;
 mod merchants;
 mod open;
 mod outbox;
+mod payments;
 mod profile;
 mod props;
 mod status;

@@ -49,6 +49,8 @@ pub fn article(code: Code) -> &'static str {
     match code {
         Code::InsufficientFunds | Code::AmountTooSmall => "deposit",
         Code::CardDeclined | Code::IncorrectCvc | Code::ProcessingError | Code::ExpiredCard => "payment-failed",
+        Code::PaymentMethodNotAccepted | Code::PaymentAlreadyCompleted | Code::PaymentToSelf => "payment-failed",
+        Code::RefundExceedsPayment | Code::PaymentNotRefundable => "transaction-history",
         Code::InvalidCardNumber | Code::InvalidExpiryDate | Code::InvalidCvc | Code::InvalidAccountNumber => {
             "payment-methods"
         }
