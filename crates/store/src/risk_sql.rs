@@ -29,12 +29,16 @@ const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM trans
      WHERE owner = $1 AND kind = 'deposit' AND status = 'failed' AND created_at_us >= $2
        AND details LIKE '%\"decline_code\"%'";
 
-/// Recipients first paid within the window.
-const NEW_RECIPIENTS: &str = "SELECT COUNT(DISTINCT t.counterparty) FROM transactions t
-     WHERE t.owner = $1 AND t.kind = 'transfer_out' AND t.status = 'succeeded' AND t.created_at_us >= $2
-       AND NOT EXISTS (SELECT 1 FROM transactions p
-                       WHERE p.owner = $1 AND p.kind = 'transfer_out' AND p.currency = t.currency
-                         AND p.counterparty = t.counterparty AND p.created_at_us < $2)";
+/// Recipients first paid within the window, judged on the owner's last 200 transfers (a
+/// bounded read whatever the history's size): a recipient counts as new when none of those
+/// transfers before the window went to them.
+const NEW_RECIPIENTS: &str = "WITH recent AS (
+         SELECT counterparty, created_at_us FROM transactions
+         WHERE owner = $1 AND kind = 'transfer_out' AND status = 'succeeded'
+         ORDER BY created_at_us DESC LIMIT 200)
+     SELECT COUNT(DISTINCT r.counterparty) FROM recent r
+     WHERE r.created_at_us >= $2
+       AND NOT EXISTS (SELECT 1 FROM recent p WHERE p.counterparty = r.counterparty AND p.created_at_us < $2)";
 
 const ADD_FLAG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (txn_id, flag) DO NOTHING";

@@ -55,8 +55,9 @@ pub trait RiskStore: Send + Sync {
     async fn recent_amounts(&self, scope: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError>;
     /// The owner's declined card deposits since `since_us`: how many, and on how many cards.
     async fn declined_cards_since(&self, owner: &str, since_us: i64) -> Result<(i64, i64), StorageError>;
-    /// How many different recipients the owner sent transfers to since `since_us` who had
-    /// never received one from them before `since_us`.
+    /// How many different recipients the owner sent transfers to since `since_us` who had not
+    /// received one from them before `since_us`, looking back over the owner's last 200
+    /// transfers (bounded work for accounts with long histories).
     async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError>;
     /// Stores flags (a flag already on its row is kept as it was).
     async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError>;
