@@ -80,6 +80,7 @@ impl App {
             description: None,
             details: Some(details(d, None)),
             created_at_us: d.created_at_us,
+            notify: false,
         };
         let clearing = self.accounts.system(SystemAccount::BankClearing, d.currency).await?;
         let wallet = self.accounts.wallet(&d.owner, d.currency).await?;

@@ -84,6 +84,7 @@ impl App {
             description: None,
             details: None,
             created_at_us: now,
+            notify: false,
         };
         let charge = match self.cards.charge(&pm.rail_token, amount, currency, &id) {
             Ok(charge) => charge,
@@ -100,6 +101,7 @@ impl App {
             }
         };
         line.details = Some(json!({"payment_method": pm.id, "rail_reference": charge}).to_string());
+        line.notify = true;
         let clearing = self.accounts.system(SystemAccount::CardClearing, currency).await?;
         let wallet = self.accounts.wallet(caller.id(), currency).await?;
         let cmd = Command::Transfer(Transfer {
@@ -110,7 +112,7 @@ impl App {
             lines: vec![line.clone()],
         });
         match self.ledger.submit(cmd).await {
-            Ok(Outcome::Posted { .. }) => {}
+            Ok(Outcome::Posted { .. }) => self.notices_queued(),
             Ok(Outcome::Duplicate) => {
                 line = self
                     .store

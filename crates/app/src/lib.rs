@@ -26,6 +26,7 @@ pub mod limits;
 pub mod lockout;
 pub mod mail_worker;
 pub mod merchant;
+pub mod notices;
 pub mod outbox;
 pub mod password;
 pub mod password_reset;
@@ -140,6 +141,8 @@ pub struct App {
     pub bank_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes this process's withdrawal worker when a withdrawal is created.
     pub withdrawal_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes this process's notice worker when a movement queued notices.
+    pub notice_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -161,6 +164,7 @@ impl App {
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
             bank_wakeup: Arc::new(tokio::sync::Notify::new()),
             withdrawal_wakeup: Arc::new(tokio::sync::Notify::new()),
+            notice_wakeup: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

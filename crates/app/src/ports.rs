@@ -9,6 +9,7 @@ mod bank_deposits;
 mod closure;
 mod identity_documents;
 mod merchants;
+mod notices;
 mod payments;
 mod profile;
 mod risk;
@@ -29,6 +30,7 @@ pub use merchants::{
     ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
     DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
 };
+pub use notices::{NoticeDone, NoticeStore};
 pub use payments::{PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation};
 pub use profile::{ProfileStore, SupportPin};
 pub use risk::{FlagRecord, RiskStore, Scope};
@@ -366,6 +368,7 @@ pub trait AppStore:
     + RiskStore
     + WithdrawalStore
     + PaymentStore
+    + NoticeStore
 {
     /// The backend's name (`sqlite` or `postgres`), for logs and `/healthz`.
     fn backend(&self) -> &'static str;

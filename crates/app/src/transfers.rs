@@ -85,6 +85,7 @@ impl App {
             description: description.clone(),
             details: None,
             created_at_us: now,
+            notify: true,
         };
         let out = line(&caller.user, "transfer_out", &recipient);
         let inn = line(&recipient, "transfer_in", &caller.user);
@@ -99,6 +100,7 @@ impl App {
         });
         let line = match self.ledger.submit(cmd).await.map_err(ledger_error)? {
             Outcome::Posted { .. } => {
+                self.notices_queued();
                 self.assess_later(out.clone());
                 out
             }

@@ -88,6 +88,7 @@ mod tests {
             description: Some(description.into()),
             details: Some(r#"{"failure_code":"card_declined"}"#.into()),
             created_at_us: 1_000_000,
+            notify: false,
         }
     }
 

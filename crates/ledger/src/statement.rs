@@ -32,6 +32,10 @@ pub struct StatementLine {
     pub details: Option<String>,
     /// When the movement was created, µs since the epoch.
     pub created_at_us: i64,
+    /// Whether writing the row also queues a notice to its owner (the application's notice
+    /// worker mails it). A request to the writer, not part of the row: rows read back from the
+    /// store carry `false`.
+    pub notify: bool,
 }
 
 /// A status change of an existing statement line (pending → succeeded, ...).

@@ -10,6 +10,8 @@ use std::time::Duration;
 use anyhow::Context;
 use okpay_app::bank_worker::{self, BankWorkerConfig};
 use okpay_app::mail_worker::{self, MailWorkerConfig};
+use okpay_app::notices;
+use okpay_app::payments::recovery as payment_recovery;
 use okpay_app::webhooks::worker::{self as webhook_worker, WebhookWorkerConfig};
 use okpay_app::withdrawals::worker::{self as withdrawal_worker, WithdrawalWorkerConfig};
 use okpay_app::{App, AppConfig};
@@ -136,6 +138,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let webhooks = tokio::spawn(webhook_worker::run(app.clone(), webhook_config));
     let banks = tokio::spawn(bank_worker::run(app.clone(), BankWorkerConfig::default()));
     let withdrawals = tokio::spawn(withdrawal_worker::run(app.clone(), WithdrawalWorkerConfig::default()));
+    let notices = tokio::spawn(notices::run(app.clone()));
+    let recovery = tokio::spawn(payment_recovery::run(app.clone()));
     let handle = app.clone();
     let purge = tokio::spawn(purge_idempotency_keys(app));
     let sweeper = state_limits.map(|l| tokio::spawn(sweep_periodically(l, RATE_LIMIT_SWEEP_EVERY)));
@@ -159,6 +163,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         let _ = banks.await;
         withdrawals.abort();
         let _ = withdrawals.await;
+        notices.abort();
+        let _ = notices.await;
+        recovery.abort();
+        let _ = recovery.await;
         // The router (and with it every ledger handle) is gone: the writer drains and stops.
         if tokio::time::timeout(Duration::from_secs(30), writer_task).await.is_err() {
             tracing::error!("ledger writer did not drain within 30 s");

@@ -85,6 +85,7 @@ async fn a_large_export_streams_every_row_once_in_order(backend: TestBackend) {
             description: None,
             details: None,
             created_at_us: 1_700_000_000_000_000 + (i as i64 / 3) * 1_000_000,
+            notify: false,
         };
         s.app().store.insert_line(&line).await.unwrap();
     }

@@ -22,6 +22,7 @@ pub mod files;
 mod history;
 mod merchant_rows;
 mod merchant_sql;
+mod notice_sql;
 mod outbox_rows;
 mod payment_sql;
 mod postgres;

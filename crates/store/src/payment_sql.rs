@@ -158,6 +158,20 @@ pub(crate) const REFUND_BY_ID: &str = concat!("SELECT ", refund_columns!(), " FR
 pub(crate) const REFUNDS_OF: &str =
     concat!("SELECT ", refund_columns!(), " FROM refunds WHERE payment_id = $1 ORDER BY created_at_us, id LIMIT 1000");
 
+/// Payments a request left `processing` (the partial index `payments_processing` keeps this
+/// read small whatever the table's size).
+pub(crate) const STALE_PAYMENTS: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments WHERE status = 'processing' AND updated_at_us < $1 ORDER BY updated_at_us, id LIMIT $2"
+);
+/// Refunds a request left `pending` (partial index `refunds_pending`).
+pub(crate) const STALE_REFUNDS: &str = concat!(
+    "SELECT ",
+    refund_columns!(),
+    " FROM refunds WHERE status = 'pending' AND updated_at_us < $1 ORDER BY updated_at_us, id LIMIT $2"
+);
+
 /// Implements `PaymentStore` for a store type with a `pool` and a `super::accounts::insert_mail`.
 macro_rules! payment_store {
     ($store:ty) => {
@@ -381,6 +395,26 @@ macro_rules! payment_store {
             async fn refunds_of(&self, payment_id: &str) -> Result<Vec<RefundRecord>, StorageError> {
                 let rows: Vec<RefundRow> =
                     sqlx::query_as(q::REFUNDS_OF).bind(payment_id).fetch_all(&self.pool).await.map_err(app_error)?;
+                rows.into_iter().map(RefundRow::record).collect()
+            }
+
+            async fn stale_payments(&self, before_us: i64, limit: u32) -> Result<Vec<PaymentRecord>, StorageError> {
+                let rows: Vec<PaymentRow> = sqlx::query_as(q::STALE_PAYMENTS)
+                    .bind(before_us)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                rows.into_iter().map(PaymentRow::record).collect()
+            }
+
+            async fn stale_refunds(&self, before_us: i64, limit: u32) -> Result<Vec<RefundRecord>, StorageError> {
+                let rows: Vec<RefundRow> = sqlx::query_as(q::STALE_REFUNDS)
+                    .bind(before_us)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)?;
                 rows.into_iter().map(RefundRow::record).collect()
             }
         }

@@ -192,6 +192,7 @@ pub(crate) fn line(t: LineTuple) -> Result<StatementLine, StorageError> {
         description,
         details,
         created_at_us,
+        notify: false,
     })
 }
 

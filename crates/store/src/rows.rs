@@ -37,6 +37,8 @@ pub(crate) type LineRow<'a> = (
     Option<&'a str>,
     i64,
 );
+/// `(line id, queued_at_us)`: a notice to the line's owner.
+pub(crate) type NoticeRow<'a> = (&'a str, i64);
 /// `(line id, status)`.
 pub(crate) type LineStatusRow<'a> = (&'a str, &'a str);
 /// `(line id, status, at_us)`.
@@ -59,6 +61,8 @@ pub(crate) struct Rows<'a> {
     pub hold_updates: Vec<HoldUpdateRow>,
     /// New statement lines.
     pub lines: Vec<LineRow<'a>>,
+    /// Notices queued about new lines.
+    pub notices: Vec<NoticeRow<'a>>,
     /// The final status of each line that changes (one row per line: the last update wins).
     pub line_status: Vec<LineStatusRow<'a>>,
     /// Every status change, in order, for the lines' status histories.
@@ -105,6 +109,7 @@ impl<'a> Rows<'a> {
                 )
             })
             .collect();
+        r.notices = plan.lines.iter().filter(|l| l.notify).map(|l| (l.id.as_str(), l.created_at_us)).collect();
         // An UPDATE ... FROM with two source rows for one target row applies an arbitrary one;
         // keep only the last update of each line so the result is the plan's.
         let mut last: HashMap<&str, usize> = HashMap::new();

@@ -21,6 +21,7 @@ use okpay_ledger::{AccountId, Command, LedgerError, Leg, Outcome, StatementLine,
 use serde::{Deserialize, Serialize};
 
 use super::notify::{card_label, label};
+use super::recovery::RECOVERED_ATTEMPT;
 use crate::accounts::SystemAccount;
 use crate::deposits::ledger_error;
 use crate::error::{AppError, Code};
@@ -141,6 +142,7 @@ impl App {
         let cmd = self.payment_journal(from, &caller.user, merchant, p, &paid).await?;
         match self.ledger.submit(cmd).await {
             Ok(Outcome::Posted { .. }) => {
+                self.notices_queued();
                 self.assess_source_later(caller.id(), &p.id);
                 self.complete(p, &paid).await
             }
@@ -153,7 +155,7 @@ impl App {
         }
     }
 
-    async fn pay_with_card(
+    pub(super) async fn pay_with_card(
         &self,
         caller: &Caller,
         merchant: &UserRecord,
@@ -180,7 +182,10 @@ impl App {
         let clearing = self.accounts.system(SystemAccount::CardClearing, p.currency).await?;
         let cmd = self.payment_journal(clearing, &caller.user, merchant, p, &paid).await?;
         match self.ledger.submit(cmd).await {
-            Ok(Outcome::Posted { .. }) => self.complete(p, &paid).await,
+            Ok(Outcome::Posted { .. }) => {
+                self.notices_queued();
+                self.complete(p, &paid).await
+            }
             Ok(Outcome::Duplicate) => {
                 let result = self.already_paid(caller, p, &paid.attempt).await;
                 if result.is_err() {
@@ -290,6 +295,7 @@ impl App {
             description: p.description.clone(),
             details: Some(details),
             created_at_us: now,
+            notify: true,
         };
         Ok(Command::Transfer(Transfer {
             reference: p.id.clone(),
@@ -304,7 +310,12 @@ impl App {
     /// whose request (same idempotency key) paid it, `payment_already_completed` for anyone else.
     async fn already_paid(&self, caller: &Caller, p: &PaymentRecord, attempt: &str) -> Result<PaymentRecord, AppError> {
         match self.paid_with(p).await? {
-            Some(paid) if paid.payer == caller.id() && paid.attempt == attempt => self.complete(p, &paid).await,
+            // The payer's own attempt, or the one the recovery sweep finished for them.
+            Some(paid)
+                if paid.payer == caller.id() && (paid.attempt == attempt || paid.attempt == RECOVERED_ATTEMPT) =>
+            {
+                self.complete(p, &paid).await
+            }
             _ => Err(AppError::new(Code::PaymentAlreadyCompleted)),
         }
     }
@@ -373,6 +384,7 @@ fn payer_line(p: &PaymentRecord, payer: &UserRecord, merchant: &UserRecord, now:
         description: p.description.clone(),
         details: None,
         created_at_us: now,
+        notify: false,
     }
 }
 

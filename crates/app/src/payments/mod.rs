@@ -13,6 +13,7 @@
 
 pub mod confirm;
 pub mod notify;
+pub mod recovery;
 pub mod refunds;
 
 use okpay_domain::ids::IdKind;

@@ -6,7 +6,8 @@
 //! (`refunded + amount <= amount`), so concurrent partial refunds can never add up to more than
 //! the payment; if the ledger then refuses (the merchant's wallet holds too little), the refund
 //! is `failed` and the reservation given back. A refund left `pending` by a crash or a busy
-//! ledger resumes when the merchant retries with the same key.
+//! ledger resumes when the merchant retries with the same key, or else in the recovery sweep
+//! ([`super::recovery`]).
 
 use okpay_domain::Amount;
 use okpay_domain::ids::IdKind;
@@ -136,7 +137,7 @@ impl App {
     }
 
     /// Moves a reserved refund's money and records the outcome.
-    async fn execute_refund(&self, p: &PaymentRecord, r: RefundRecord) -> Result<RefundRecord, AppError> {
+    pub(super) async fn execute_refund(&self, p: &PaymentRecord, r: RefundRecord) -> Result<RefundRecord, AppError> {
         let amount = Amount::new(r.amount_minor).map_err(|e| AppError::internal(format!("refund amount: {e}")))?;
         amount_of(p)?;
         let merchant = self.store.user_by_id(&p.merchant_id).await?;
@@ -164,6 +165,7 @@ impl App {
             description: p.description.clone(),
             details: Some(serde_json::json!({"payment": p.id, "direction": tag, "card": card}).to_string()),
             created_at_us: now,
+            notify: false,
         };
         let cmd = Command::Transfer(Transfer {
             reference: r.id.clone(),

@@ -171,4 +171,10 @@ pub trait PaymentStore: Send + Sync {
     async fn refund(&self, id: &str) -> Result<Option<RefundRecord>, StorageError>;
     /// The refunds of a payment, oldest first.
     async fn refunds_of(&self, payment_id: &str) -> Result<Vec<RefundRecord>, StorageError>;
+    /// Payments still `processing` whose last change is older than `before_us` (a card payment
+    /// whose request died), oldest first, at most `limit`.
+    async fn stale_payments(&self, before_us: i64, limit: u32) -> Result<Vec<PaymentRecord>, StorageError>;
+    /// Refunds still `pending` whose last change is older than `before_us`, oldest first, at
+    /// most `limit`.
+    async fn stale_refunds(&self, before_us: i64, limit: u32) -> Result<Vec<RefundRecord>, StorageError>;
 }

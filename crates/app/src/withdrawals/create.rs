@@ -108,6 +108,7 @@ async fn hold_command(app: &App, w: &WithdrawalRecord, pm: &PaymentMethodRecord)
         description: None,
         details: Some(super::settle::details(w, None, None, None)),
         created_at_us: w.created_at_us,
+        notify: false,
     };
     Ok(Command::Hold(Hold {
         reference: w.id.clone(),

@@ -173,6 +173,10 @@ pub(super) fn content(template: &Template, locale: Locale) -> Content {
         | Template::BankDepositFailed { .. }
         | Template::Withdrawal { .. } => Content::default(),
         Template::PaymentSucceeded { .. } | Template::PaymentRefunded { .. } => Content::default(),
+        Template::CardDepositSucceeded { .. }
+        | Template::TransferSent { .. }
+        | Template::TransferReceived { .. }
+        | Template::PaymentReceived { .. } => Content::default(),
     }
 }
 

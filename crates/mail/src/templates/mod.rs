@@ -8,6 +8,7 @@ mod bank;
 mod closure;
 mod kyc;
 mod layout;
+mod money;
 mod payments;
 mod withdrawal;
 
@@ -175,6 +176,52 @@ pub enum Template {
         /// Where the payer sees the history.
         history_url: String,
     },
+    /// A card deposit succeeded: the money is in the wallet.
+    CardDepositSucceeded {
+        /// The amount, formatted (`25.00 USD`).
+        amount: String,
+        /// The card, as the owner knows it (`visa ****4242`).
+        card: String,
+        /// Where the owner sees the history.
+        history_url: String,
+    },
+    /// The owner sent money to another user.
+    TransferSent {
+        /// The amount, formatted.
+        amount: String,
+        /// The recipient (their email).
+        to: String,
+        /// The sender's note, if any.
+        note: Option<String>,
+        /// Where the owner sees the history.
+        history_url: String,
+    },
+    /// Another user sent the owner money.
+    TransferReceived {
+        /// The amount, formatted.
+        amount: String,
+        /// The sender (their email).
+        from: String,
+        /// The sender's note, if any.
+        note: Option<String>,
+        /// Where the owner sees the history.
+        history_url: String,
+    },
+    /// A merchant received a payment.
+    PaymentReceived {
+        /// The payment's amount, formatted.
+        amount: String,
+        /// OKPay's fee, formatted.
+        fee: String,
+        /// What reached the merchant's balance (amount − fee), formatted.
+        net: String,
+        /// Who paid (their email).
+        payer: String,
+        /// The payment, `pay_...`.
+        payment: String,
+        /// Where the merchant sees the history.
+        history_url: String,
+    },
     /// Staff lifted a temporary lock.
     AccountUnlocked {
         /// Where to sign in.
@@ -205,6 +252,10 @@ impl Template {
             Template::Withdrawal { event, .. } => event.kind(),
             Template::PaymentSucceeded { .. } => "payment_succeeded",
             Template::PaymentRefunded { .. } => "payment_refunded",
+            Template::CardDepositSucceeded { .. } => "card_deposit_succeeded",
+            Template::TransferSent { .. } => "transfer_sent",
+            Template::TransferReceived { .. } => "transfer_received",
+            Template::PaymentReceived { .. } => "payment_received",
         }
     }
 
@@ -227,6 +278,19 @@ impl Template {
             }
             Template::PaymentRefunded { amount, merchant, card, history_url } => {
                 payments::payment_refunded(amount, merchant, card.as_deref(), history_url, locale)
+            }
+            Template::CardDepositSucceeded { amount, card, history_url } => {
+                money::card_deposit(amount, card, history_url, locale)
+            }
+            Template::TransferSent { amount, to, note, history_url } => {
+                money::transfer_sent(amount, to, note.as_deref(), history_url, locale)
+            }
+            Template::TransferReceived { amount, from, note, history_url } => {
+                money::transfer_received(amount, from, note.as_deref(), history_url, locale)
+            }
+            Template::PaymentReceived { amount, fee, net, payer, payment, history_url } => {
+                let r = money::Received { amount, fee, net, payer, payment, history_url };
+                money::payment_received(&r, locale)
             }
             _ => account::content(self, locale),
         };
@@ -287,6 +351,31 @@ mod tests {
             Template::AccountUnlocked {
                 sign_in_url: "https://pay.example/sign-in".into(),
                 reset_url: "https://pay.example/forgot-password".into(),
+            },
+            Template::CardDepositSucceeded {
+                amount: "25.00 USD".into(),
+                card: "visa ****4242".into(),
+                history_url: "https://pay.example/transactions".into(),
+            },
+            Template::TransferSent {
+                amount: "25.00 USD".into(),
+                to: "bo@example.com".into(),
+                note: Some("lunch <3".into()),
+                history_url: "https://pay.example/transactions".into(),
+            },
+            Template::TransferReceived {
+                amount: "25.00 USD".into(),
+                from: "ann@example.com".into(),
+                note: None,
+                history_url: "https://pay.example/transactions".into(),
+            },
+            Template::PaymentReceived {
+                amount: "25.00 USD".into(),
+                fee: "0.75 USD".into(),
+                net: "24.25 USD".into(),
+                payer: "ann@example.com".into(),
+                payment: "pay_123".into(),
+                history_url: "https://pay.example/transactions".into(),
             },
         ]
         .into_iter()

@@ -189,6 +189,14 @@ async fn write_lines(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
         let q = q.bind(col(l, |x| x.8)).bind(col(l, |x| x.9)).bind(col(l, |x| x.10)).bind(col(l, |x| x.11));
         exec(tx, q).await?;
     }
+    if !r.notices.is_empty() {
+        let q = sqlx::query(
+            "INSERT INTO line_notices (txn_id, queued_at_us)
+             SELECT * FROM UNNEST($1::text[], $2::bigint[]) ON CONFLICT (txn_id) DO NOTHING",
+        );
+        let n = &r.notices;
+        exec(tx, q.bind(col(n, |x| x.0)).bind(col(n, |x| x.1))).await?;
+    }
     if !r.line_status.is_empty() {
         let q = sqlx::query(
             "UPDATE transactions t SET status = u.status

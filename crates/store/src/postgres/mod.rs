@@ -19,6 +19,7 @@ mod idempotency;
 mod identity_documents;
 mod ledger;
 mod merchants;
+mod notices;
 mod outbox;
 mod payment_methods;
 mod payments;

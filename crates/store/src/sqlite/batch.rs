@@ -176,6 +176,14 @@ async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
     .await?;
     write_rows(
         tx,
+        "INSERT INTO line_notices (txn_id, queued_at_us)
+         SELECT value ->> 0, value ->> 1 FROM json_each($1) WHERE true ON CONFLICT (txn_id) DO NOTHING",
+        &r.notices,
+        None,
+    )
+    .await?;
+    write_rows(
+        tx,
         "UPDATE transactions SET status = u.value ->> 1
          FROM json_each($1) AS u WHERE transactions.id = (u.value ->> 0)",
         &r.line_status,

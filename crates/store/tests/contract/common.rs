@@ -137,6 +137,7 @@ pub fn line(id: &str, owner: &str, kind: &str, status: &str, created_at_us: i64)
         description: Some("lunch".to_owned()),
         details: Some(r#"{"method":"card"}"#.to_owned()),
         created_at_us,
+        notify: false,
     }
 }
 

@@ -1,0 +1,13 @@
+//! [`NoticeStore`] on PostgreSQL.
+
+use async_trait::async_trait;
+use okpay_app::ports::{NoticeDone, NoticeStore};
+use okpay_ledger::{StatementLine, StorageError};
+
+use super::PgStore;
+use super::accounts::insert_mail;
+use crate::error::app_error;
+use crate::notice_sql::{self as q, impl_notice_store};
+use crate::records::{self, LineTuple};
+
+impl_notice_store!(PgStore);
