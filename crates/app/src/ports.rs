@@ -28,7 +28,7 @@ pub use closure::{ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore,
 pub use identity_documents::{DocumentFiles, DocumentReview, IdentityDocumentRecord, IdentityDocumentStore};
 pub use merchants::{
     ApiKeyRecord, ApiKeyStore, ApiKeyUser, AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryCounts,
-    DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore,
+    DeliveryRecord, EventRecord, EventStore, MerchantSettings, MerchantStore, NewEvent,
 };
 pub use notices::{NoticeDone, NoticeStore};
 pub use payments::{PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation};

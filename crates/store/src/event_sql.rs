@@ -9,6 +9,38 @@ pub(crate) const QUEUE_DELIVERY: &str = "INSERT INTO webhook_deliveries (id, eve
      next_attempt_at_us, created_at_us) SELECT $1, $2, webhook_url, 'pending', 0, $3, $3 FROM merchant_settings \
      WHERE merchant_id = $4 AND webhook_url IS NOT NULL";
 
+/// `INSERT` of an event.
+pub(crate) const INSERT_EVENT: &str =
+    "INSERT INTO events (id, merchant_id, kind, payload, created_at_us) VALUES ($1, $2, $3, $4, $5)";
+
+/// Inserts event `$e` (`&EventRecord`) and its delivery `$delivery_id` inside the open
+/// transaction `$tx`; evaluates to whether a delivery was queued (the merchant has a webhook
+/// URL). Both backends and every store that records events with a state change use it.
+macro_rules! insert_event_in {
+    ($tx:expr, $e:expr, $delivery_id:expr) => {{
+        let e: &okpay_app::ports::EventRecord = $e;
+        sqlx::query(crate::event_sql::INSERT_EVENT)
+            .bind(&e.id)
+            .bind(&e.merchant_id)
+            .bind(&e.kind)
+            .bind(&e.payload)
+            .bind(e.created_at_us)
+            .execute(&mut *$tx)
+            .await
+            .map_err(crate::error::app_error)?;
+        let queued = sqlx::query(crate::event_sql::QUEUE_DELIVERY)
+            .bind($delivery_id)
+            .bind(&e.id)
+            .bind(e.created_at_us)
+            .bind(&e.merchant_id)
+            .execute(&mut *$tx)
+            .await
+            .map_err(crate::error::app_error)?;
+        queued.rows_affected() == 1
+    }};
+}
+pub(crate) use insert_event_in;
+
 /// Implements `EventStore` for a store type with a `pool`; `$lock` is appended to the claim's
 /// row selection.
 macro_rules! event_store {
@@ -27,27 +59,9 @@ macro_rules! event_store {
         impl EventStore for $store {
             async fn insert_event(&self, e: &EventRecord, delivery_id: &str) -> Result<bool, StorageError> {
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
-                sqlx::query(
-                    "INSERT INTO events (id, merchant_id, kind, payload, created_at_us) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(&e.id)
-                .bind(&e.merchant_id)
-                .bind(&e.kind)
-                .bind(&e.payload)
-                .bind(e.created_at_us)
-                .execute(&mut *tx)
-                .await
-                .map_err(app_error)?;
-                let queued = sqlx::query(crate::event_sql::QUEUE_DELIVERY)
-                    .bind(delivery_id)
-                    .bind(&e.id)
-                    .bind(e.created_at_us)
-                    .bind(&e.merchant_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(app_error)?;
+                let queued = crate::event_sql::insert_event_in!(tx, e, delivery_id);
                 tx.commit().await.map_err(app_error)?;
-                Ok(queued.rows_affected() == 1)
+                Ok(queued)
             }
 
             async fn events(

@@ -286,6 +286,9 @@ macro_rules! payment_store {
                 if let Some(mail) = c.mail {
                     super::accounts::insert_mail(&mut tx, mail).await?;
                 }
+                if let Some(e) = c.event {
+                    let _delivery_queued = crate::event_sql::insert_event_in!(tx, &e.record, &e.delivery_id);
+                }
                 tx.commit().await.map_err(app_error)?;
                 Ok(true)
             }
@@ -297,17 +300,26 @@ macro_rules! payment_store {
                 failure_code: &str,
                 decline_code: Option<&str>,
                 now_us: i64,
+                event: Option<&okpay_app::ports::NewEvent>,
             ) -> Result<bool, StorageError> {
+                let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let done = sqlx::query(q::FAIL)
                     .bind(id)
                     .bind(payer_id)
                     .bind(failure_code)
                     .bind(decline_code)
                     .bind(now_us)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(app_error)?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return Ok(false); // dropping the transaction rolls it back
+                }
+                if let Some(e) = event {
+                    let _delivery_queued = crate::event_sql::insert_event_in!(tx, &e.record, &e.delivery_id);
+                }
+                tx.commit().await.map_err(app_error)?;
+                Ok(true)
             }
 
             async fn reserve_refund(&self, r: &RefundRecord) -> Result<RefundReservation, StorageError> {
@@ -381,6 +393,9 @@ macro_rules! payment_store {
                 }
                 if let Some(mail) = o.mail {
                     super::accounts::insert_mail(&mut tx, mail).await?;
+                }
+                if let Some(e) = o.event {
+                    let _delivery_queued = crate::event_sql::insert_event_in!(tx, &e.record, &e.delivery_id);
                 }
                 tx.commit().await.map_err(app_error)?;
                 Ok(true)

@@ -201,8 +201,7 @@ impl App {
             Err(e @ (LedgerError::Busy | LedgerError::Unavailable(_) | LedgerError::Stopped)) => Err(ledger_error(e)),
             Err(e) => {
                 self.give_back(&charge, amount, &p.id);
-                let code = Code::ProcessingError.as_str();
-                self.store.fail_payment(&p.id, caller.id(), code, None, now_us()).await?;
+                self.fail_claimed(p, caller.id(), &pm.id, Code::ProcessingError.as_str(), None).await?;
                 Err(ledger_error(e))
             }
         }
@@ -231,7 +230,7 @@ impl App {
         let code = failure.code().as_str();
         let now = now_us();
         let recorded = async {
-            let moved = self.store.fail_payment(&p.id, caller.id(), code, error.decline_code, now).await?;
+            let moved = self.fail_claimed(p, caller.id(), &pm.id, code, error.decline_code).await?;
             let mut line = payer_line(p, &caller.user, merchant, now);
             line.status = "failed".into();
             line.details = Some(
@@ -241,14 +240,8 @@ impl App {
             self.store.insert_line(&line).await?;
             Ok::<bool, AppError>(moved)
         };
-        match recorded.await {
-            Ok(true) => {
-                if let Ok(Some(stored)) = self.store.payment(&p.id).await {
-                    self.emit_quietly(&p.merchant_id, "payment.failed", &self.payment_object(&stored)).await;
-                }
-            }
-            Ok(false) => {}
-            Err(e) => tracing::error!(payment = %p.id, error = %e, "could not record a card failure"),
+        if let Err(e) = recorded.await {
+            tracing::error!(payment = %p.id, error = %e, "could not record a card failure");
         }
         error
     }
@@ -335,24 +328,68 @@ impl App {
         let payer = self.store.user_by_id(&paid.payer).await?;
         let merchant = self.store.user_by_id(&p.merchant_id).await?.map(|m| label(&m)).unwrap_or_default();
         let mail = payer.map(|u| self.receipt_mail(&u, &merchant, p, paid.card.clone()));
+        let at_us = now_us();
+        // The record as the completion leaves it, for the event stored with it.
+        let after = PaymentRecord {
+            status: "succeeded".into(),
+            payer_id: Some(paid.payer.clone()),
+            method: Some(paid.method.clone()),
+            payment_method: paid.payment_method.clone(),
+            charge_ref: paid.rail_reference.clone(),
+            failure_code: None,
+            decline_code: None,
+            updated_at_us: at_us,
+            paid_at_us: Some(at_us),
+            ..p.clone()
+        };
+        let event = self.new_event(&p.merchant_id, "payment.succeeded", &self.payment_object(&after));
         let completion = PaymentCompletion {
             payer_id: &paid.payer,
             method: &paid.method,
             payment_method: paid.payment_method.as_deref(),
             charge_ref: paid.rail_reference.as_deref(),
-            at_us: now_us(),
+            at_us,
             mail: mail.as_ref(),
+            event: event.as_ref(),
         };
         let moved = self.store.complete_payment(&p.id, &completion).await?;
-        let stored =
-            self.store.payment(&p.id).await?.ok_or_else(|| AppError::internal(format!("payment {} vanished", p.id)))?;
         if moved {
             if mail.is_some() {
                 self.mail_queued();
             }
-            self.emit_quietly(&p.merchant_id, "payment.succeeded", &self.payment_object(&stored)).await;
+            self.event_stored(event.as_ref());
         }
-        Ok(stored)
+        self.store.payment(&p.id).await?.ok_or_else(|| AppError::internal(format!("payment {} vanished", p.id)))
+    }
+
+    /// Fails the payment `payer_id` holds `processing` with `code`, storing `payment.failed`
+    /// with it. Returns whether this call failed it.
+    pub(super) async fn fail_claimed(
+        &self,
+        p: &PaymentRecord,
+        payer_id: &str,
+        payment_method: &str,
+        code: &str,
+        decline_code: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let at_us = now_us();
+        // The record as the claim and this failure leave it, for the event stored with it.
+        let after = PaymentRecord {
+            status: "failed".into(),
+            payer_id: Some(payer_id.to_owned()),
+            method: Some("card".into()),
+            payment_method: Some(payment_method.to_owned()),
+            failure_code: Some(code.to_owned()),
+            decline_code: decline_code.map(str::to_owned),
+            updated_at_us: at_us,
+            ..p.clone()
+        };
+        let event = self.new_event(&p.merchant_id, "payment.failed", &self.payment_object(&after));
+        let moved = self.store.fail_payment(&p.id, payer_id, code, decline_code, at_us, event.as_ref()).await?;
+        if moved {
+            self.event_stored(event.as_ref());
+        }
+        Ok(moved)
     }
 
     /// The payment `id`, first completed if the books show it paid while its record does not

@@ -1,13 +1,14 @@
-//! What a payment or a refund tells people: the payer's emails (queued by the store in the
-//! same transaction as the state change) and the merchant's events (emitted once the money is
-//! committed; a failure to record one is logged and never fails the payment).
+//! What a payment or a refund tells people: the payer's emails and the merchant's events, both
+//! stored by the store in the same transaction as the state change they report, so a crash can
+//! never record the change without them (or them without the change).
 
 use okpay_mail::Template;
 use serde::Serialize;
 
 use crate::App;
 use crate::outbox::compose;
-use crate::ports::{OutboxMail, PaymentMethodRecord, PaymentRecord, UserRecord};
+use crate::ports::{NewEvent, OutboxMail, PaymentMethodRecord, PaymentRecord, UserRecord};
+use crate::webhooks::events::{compose as compose_event, delivery_id};
 
 /// How a user is named to the other party (their name, else their email).
 pub fn label(u: &UserRecord) -> String {
@@ -55,15 +56,27 @@ impl App {
         compose(&payer.email, &payer.locale, &payer.name, &template)
     }
 
-    /// Emits `kind` about `object` to the merchant; logs instead of failing (the money has
-    /// moved already, and the answer to the payer must say so).
-    pub(crate) async fn emit_quietly(&self, merchant_id: &str, kind: &str, object: &impl Serialize) {
-        let result = match serde_json::to_value(object) {
-            Ok(value) => self.emit_event(merchant_id, kind, &value).await.map(|_| ()),
-            Err(e) => Err(crate::AppError::internal(format!("event object: {e}"))),
-        };
-        if let Err(e) = result {
-            tracing::error!(merchant = %merchant_id, kind, error = %e, "could not record event");
+    /// The merchant's event `kind` about `object`, to store in the same transaction as the
+    /// change it reports. `None` (logged) if it cannot be rendered: the money has moved already
+    /// and the change must still be recorded.
+    pub(crate) fn new_event(&self, merchant_id: &str, kind: &str, object: &impl Serialize) -> Option<NewEvent> {
+        let composed = serde_json::to_value(object)
+            .map_err(|e| crate::AppError::internal(format!("event object: {e}")))
+            .and_then(|value| compose_event(merchant_id, kind, &value));
+        match composed {
+            Ok(record) => Some(NewEvent { record, delivery_id: delivery_id() }),
+            Err(e) => {
+                tracing::error!(merchant = %merchant_id, kind, error = %e, "could not render an event");
+                None
+            }
+        }
+    }
+
+    /// After a store call committed `event`: wakes the webhook worker and counts it.
+    pub(crate) fn event_stored(&self, event: Option<&NewEvent>) {
+        if event.is_some() {
+            self.webhook_wakeup.notify_one();
+            metrics::counter!("okpay_events_total").increment(1);
         }
     }
 }

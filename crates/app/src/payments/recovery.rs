@@ -98,7 +98,7 @@ impl App {
         let Some(pm) = self.store.payment_method(payer_id, pm_id).await? else {
             // The card was removed since: nothing to charge with; fail it (an operator checks the
             // processor for a charge under the payment's reference, see docs/operations.md).
-            self.store.fail_payment(&p.id, payer_id, Code::ProcessingError.as_str(), None, now_us()).await?;
+            self.fail_claimed(&p, payer_id, pm_id, Code::ProcessingError.as_str(), None).await?;
             return Ok(());
         };
         // Acting for the payer's confirm that died: the same checks already passed then.

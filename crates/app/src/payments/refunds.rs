@@ -197,23 +197,31 @@ impl App {
             _ => None,
         };
         let mail = payer.as_ref().map(|u| self.refund_mail(u, &merchant_name, p, r.amount_minor, card.clone()));
+        let at_us = now_us();
+        // The refund as this outcome leaves it, for the event stored with it.
+        let after = RefundRecord {
+            status: "succeeded".into(),
+            failure_code: None,
+            rail_reference: rail_reference.clone(),
+            updated_at_us: at_us,
+            ..r.clone()
+        };
+        let event = self.new_event(&p.merchant_id, "refund.succeeded", &RefundObject::from(&after));
         let outcome = RefundOutcome {
             status: "succeeded",
             failure_code: None,
             rail_reference: rail_reference.as_deref(),
-            at_us: now_us(),
+            at_us,
             mail: mail.as_ref(),
+            event: event.as_ref(),
         };
-        let moved = self.store.finish_refund(&r.id, &outcome).await?;
-        let stored =
-            self.store.refund(&r.id).await?.ok_or_else(|| AppError::internal(format!("refund {} vanished", r.id)))?;
-        if moved {
+        if self.store.finish_refund(&r.id, &outcome).await? {
             if mail.is_some() {
                 self.mail_queued();
             }
-            self.emit_quietly(&p.merchant_id, "refund.succeeded", &RefundObject::from(&stored)).await;
+            self.event_stored(event.as_ref());
         }
-        Ok(stored)
+        self.store.refund(&r.id).await?.ok_or_else(|| AppError::internal(format!("refund {} vanished", r.id)))
     }
 
     /// Marks a refund the ledger refused as failed, giving its reservation back.
@@ -224,6 +232,7 @@ impl App {
             rail_reference: None,
             at_us: now_us(),
             mail: None,
+            event: None,
         };
         self.store.finish_refund(&r.id, &outcome).await?;
         Ok(())

@@ -38,6 +38,16 @@ pub struct MerchantSettings {
     pub updated_at_us: i64,
 }
 
+/// An event to store in the same transaction as the change it reports, with the id its
+/// delivery gets if the merchant has a webhook URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// The event.
+    pub record: EventRecord,
+    /// `whd_...`
+    pub delivery_id: String,
+}
+
 /// An event as stored: its payload was rendered once and is sent byte-for-byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use okpay_domain::Currency;
 use okpay_ledger::StorageError;
 
-use super::OutboxMail;
+use super::{NewEvent, OutboxMail};
 
 /// A payment as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +67,8 @@ pub struct PaymentCompletion<'a> {
     pub at_us: i64,
     /// The payer's receipt, queued in the same transaction.
     pub mail: Option<&'a OutboxMail>,
+    /// The merchant's event (`payment.succeeded`), stored in the same transaction.
+    pub event: Option<&'a NewEvent>,
 }
 
 /// A refund as stored.
@@ -120,6 +122,8 @@ pub struct RefundOutcome<'a> {
     pub at_us: i64,
     /// The payer's notice, queued in the same transaction.
     pub mail: Option<&'a OutboxMail>,
+    /// The merchant's event (`refund.succeeded`), stored in the same transaction.
+    pub event: Option<&'a NewEvent>,
 }
 
 /// Merchant payments and refunds.
@@ -150,8 +154,9 @@ pub trait PaymentStore: Send + Sync {
     /// Marks a `requires_payment` or `processing` payment `succeeded` with how it was paid, and
     /// queues the payer's mail, in one transaction. `false` (nothing written) otherwise.
     async fn complete_payment(&self, id: &str, c: &PaymentCompletion<'_>) -> Result<bool, StorageError>;
-    /// Marks a payment that `payer_id` holds `processing` as `failed` with its codes. `false`
-    /// (nothing written) otherwise.
+    /// Marks a payment that `payer_id` holds `processing` as `failed` with its codes, and
+    /// stores the merchant's event (`payment.failed`), in one transaction. `false` (nothing
+    /// written) otherwise.
     async fn fail_payment(
         &self,
         id: &str,
@@ -159,6 +164,7 @@ pub trait PaymentStore: Send + Sync {
         failure_code: &str,
         decline_code: Option<&str>,
         now_us: i64,
+        event: Option<&NewEvent>,
     ) -> Result<bool, StorageError>;
     /// In one transaction: stores the refund `r` as `pending` and adds its amount to its
     /// payment's `refunded_minor`, provided the payment is the merchant's, `succeeded`, and

@@ -2,7 +2,9 @@
 //! claim, completion queues its mail once, and refund reservations never exceed the payment,
 //! even when many race; a failed refund gives its reservation back.
 
-use okpay_app::ports::{OutboxMail, PaymentCompletion, PaymentRecord, RefundOutcome, RefundRecord, RefundReservation};
+use okpay_app::ports::{
+    EventRecord, NewEvent, OutboxMail, PaymentCompletion, PaymentRecord, RefundOutcome, RefundRecord, RefundReservation,
+};
 use okpay_domain::Currency;
 use okpay_store::testing::TestBackend;
 
@@ -66,7 +68,15 @@ fn mail(id: &str) -> OutboxMail {
 }
 
 fn completion<'a>(payer: &'a str, m: Option<&'a OutboxMail>) -> PaymentCompletion<'a> {
-    PaymentCompletion { payer_id: payer, method: "wallet", payment_method: None, charge_ref: None, at_us: 40, mail: m }
+    PaymentCompletion {
+        payer_id: payer,
+        method: "wallet",
+        payment_method: None,
+        charge_ref: None,
+        at_us: 40,
+        mail: m,
+        event: None,
+    }
 }
 
 /// A stored, succeeded payment `id` of merchant `usr_m`.
@@ -99,8 +109,8 @@ async fn payments_insert_page_claim_and_complete_once(b: TestBackend) -> TestRes
     // One claim wins; a card failure needs the claimer.
     assert!(s.claim_payment("pay_b", "usr_p", "pm_1", 30).await?);
     assert!(!s.claim_payment("pay_b", "usr_q", "pm_2", 31).await?);
-    assert!(!s.fail_payment("pay_b", "usr_q", "card_declined", None, 32).await?, "not the claimer");
-    assert!(s.fail_payment("pay_b", "usr_p", "card_declined", Some("generic_decline"), 32).await?);
+    assert!(!s.fail_payment("pay_b", "usr_q", "card_declined", None, 32, None).await?, "not the claimer");
+    assert!(s.fail_payment("pay_b", "usr_p", "card_declined", Some("generic_decline"), 32, None).await?);
     let b_row = s.payment("pay_b").await?.ok_or("pay_b")?;
     assert_eq!(
         (b_row.status.as_str(), b_row.failure_code.as_deref(), b_row.decline_code.as_deref(), b_row.method.as_deref()),
@@ -108,12 +118,24 @@ async fn payments_insert_page_claim_and_complete_once(b: TestBackend) -> TestRes
     );
     assert!(!s.complete_payment("pay_b", &completion("usr_p", None)).await?, "failed is terminal");
 
-    // Completion records how it was paid and queues the receipt once.
+    // Completion records how it was paid and queues the receipt and stores the event, once.
+    s.insert_user(&crate::app::user("usr_m", "merchant@example.com")).await?;
     let m = mail("mail_receipt");
+    let event = NewEvent {
+        record: EventRecord {
+            id: "evt_pay_c".into(),
+            merchant_id: "usr_m".into(),
+            kind: "payment.succeeded".into(),
+            payload: "{}".into(),
+            created_at_us: 40,
+        },
+        delivery_id: "whd_pay_c".into(),
+    };
     let card = PaymentCompletion {
         method: "card",
         payment_method: Some("pm_1"),
         charge_ref: Some("sim_ch_pay_c"),
+        event: Some(&event),
         ..completion("usr_p", Some(&m))
     };
     assert!(s.claim_payment("pay_c", "usr_p", "pm_1", 33).await?);
@@ -126,6 +148,8 @@ async fn payments_insert_page_claim_and_complete_once(b: TestBackend) -> TestRes
     assert_eq!(s.mail_counts().await?.pending, 1);
     assert!(!s.complete_payment("pay_c", &card).await?, "completes once");
     assert_eq!(s.mail_counts().await?.pending, 1, "no second receipt");
+    let events = s.events("usr_m", None, 10).await?.ok_or("events")?;
+    assert_eq!(events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["evt_pay_c"], "stored once, with it");
     Ok(())
 }
 
@@ -152,6 +176,7 @@ async fn refund_reservations_stay_within_the_payment(b: TestBackend) -> TestResu
         rail_reference: None,
         at_us: 60,
         mail: None,
+        event: None,
     };
     assert!(s.finish_refund("re_1", &failed).await?);
     assert!(!s.finish_refund("re_1", &failed).await?, "ends once");
