@@ -45,6 +45,7 @@ impl Resp {
     }
 }
 
+pub mod browser;
 pub mod process;
 pub mod receiver;
 pub mod shop;

@@ -49,8 +49,13 @@ pub async fn accept(s: &TestServer, shop: &Shop, methods: &[&str]) {
 
 /// Creates a payment with the shop's API key; returns its body.
 pub async fn pay_request(s: &TestServer, shop: &Shop, amount: i64, currency: &str) -> Value {
+    pay_request_to(s, shop, amount, currency, "https://shop.example/thanks").await
+}
+
+/// Creates a payment whose payer returns to `return_url`; returns its body.
+pub async fn pay_request_to(s: &TestServer, shop: &Shop, amount: i64, currency: &str, return_url: &str) -> Value {
     let body = json!({"amount": amount, "currency": currency, "description": "Green tea, 2 boxes",
-        "return_url": "https://shop.example/thanks"});
+        "return_url": return_url});
     let r = s.post("/v1/payments", Some(&shop.key), None, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["status"], "requires_payment");
@@ -105,4 +110,41 @@ pub async fn payer(s: &TestServer, amount: i64, currency: &str) -> (String, Stri
         s.fund(&token, amount, currency).await;
     }
     (token, email, id)
+}
+
+/// The shop's own page its payers come back to (`return_url`): a real HTTP server on
+/// 127.0.0.1:0 that answers `GET /thanks` with a small page and counts the visits.
+pub struct ReturnPage {
+    /// `http://127.0.0.1:<port>/thanks?order=<n>`
+    pub url: String,
+    visits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ReturnPage {
+    /// Starts the page for order `order`.
+    pub async fn start(order: u32) -> ReturnPage {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let visits = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = visits.clone();
+        let app = axum::Router::new().route(
+            "/thanks",
+            axum::routing::get(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+                async {
+                    axum::response::Html(
+                        "<!doctype html><title>Shop</title><h1 id=\"thanks\">Thanks for your order</h1>",
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind return page");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        ReturnPage { url: format!("http://{addr}/thanks?order={order}"), visits }
+    }
+
+    /// How many times the page was requested.
+    pub fn visits(&self) -> usize {
+        self.visits.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
