@@ -6,7 +6,7 @@ use okpay_domain::time::{DayEdge, parse_filter_time};
 use okpay_ledger::StatementLine;
 
 use crate::error::{AppError, Code};
-use crate::ports::{HistoryFilter, HistoryRow};
+use crate::ports::{HistoryFilter, HistoryPosition, HistoryRow};
 use crate::{App, Caller};
 
 /// Row kinds a history filter accepts.
@@ -101,14 +101,15 @@ impl App {
     }
 
     /// The next chunk of an export: up to [`EXPORT_CHUNK_ROWS`] rows matching `filter` after
-    /// the row `after`, with their flags. An empty chunk ends the export.
+    /// `after` (the last row of the previous chunk), with their flags. A chunk shorter than
+    /// [`EXPORT_CHUNK_ROWS`] is the last.
     pub async fn export_chunk(
         &self,
         owner: &str,
         filter: &HistoryFilter,
-        after: Option<&str>,
+        after: Option<&HistoryPosition>,
     ) -> Result<(Vec<StatementLine>, Flags), AppError> {
-        let rows = self.store.lines(owner, filter, after, EXPORT_CHUNK_ROWS).await?;
+        let rows = self.store.lines_after(owner, filter, after, EXPORT_CHUNK_ROWS).await?;
         let flags = self.flags_for(owner, &rows).await?;
         Ok((rows, flags))
     }

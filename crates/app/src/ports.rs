@@ -129,6 +129,23 @@ pub struct HistoryFilter {
     pub status: Option<String>,
 }
 
+/// Where a history listing stands: the order key of the last row read. Rows are ordered
+/// newest first by `(created_at_us, id)`; the next rows are those strictly below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPosition {
+    /// The row's `created_at_us`.
+    pub created_at_us: i64,
+    /// The row's `txn_` id.
+    pub id: String,
+}
+
+impl HistoryPosition {
+    /// The position of `line`.
+    pub fn of(line: &StatementLine) -> HistoryPosition {
+        HistoryPosition { created_at_us: line.created_at_us, id: line.id.clone() }
+    }
+}
+
 /// A history row with its status timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {
@@ -233,6 +250,16 @@ pub trait HistoryStore: Send + Sync {
         owner: &str,
         filter: &HistoryFilter,
         starting_after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StatementLine>, StorageError>;
+    /// Like [`HistoryStore::lines`], after a position the caller already holds (the last row of
+    /// the previous call, which must be one of the owner's), so no lookup of the cursor row is
+    /// needed: an export reads chunk after chunk this way.
+    async fn lines_after(
+        &self,
+        owner: &str,
+        filter: &HistoryFilter,
+        after: Option<&HistoryPosition>,
         limit: u32,
     ) -> Result<Vec<StatementLine>, StorageError>;
     /// One of the owner's rows with its status history.

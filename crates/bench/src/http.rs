@@ -89,8 +89,16 @@ pub async fn run(backend: TestBackend, bin: &Path, config: &HttpConfig) -> anyho
 struct Load {
     tally: Tally,
     seconds: f64,
-    mean_batch: Option<f64>,
-    cpu: Option<cpu::Usage>,
+    server: ServerLoad,
+}
+
+/// How the server worked during the measured window.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLoad {
+    /// Its mean ledger batch, from its `/metrics`.
+    pub mean_batch: Option<f64>,
+    /// CPU use of the machine, this process and the server.
+    pub cpu: Option<cpu::Usage>,
 }
 
 async fn measure(db: &TestDb, bin: &Path, config: &HttpConfig) -> anyhow::Result<HttpResult> {
@@ -104,23 +112,23 @@ async fn measure(db: &TestDb, bin: &Path, config: &HttpConfig) -> anyhow::Result
     let stores = okpay_store::open(&db.url).await.context("opening the database to verify it")?;
     let books = stores.ledger.verify().await.context("running ledger verify")?;
     drop(stores);
-    let Load { tally, seconds, mean_batch, cpu } = load;
+    let Load { tally, seconds, server } = load;
     let requests = tally.latencies_us.len();
-    let non_201 = tally.non_201_total();
+    let non_201 = tally.failed_total();
     Ok(HttpResult {
         backend: report::backend_name(db.backend),
         clients: config.clients,
         seconds,
         requests,
         requests_per_sec: requests as f64 / seconds,
-        transfers_per_sec: tally.created_measured as f64 / seconds,
-        journals_expected: i64::try_from(config.senders as u64 + tally.created_total)?,
+        transfers_per_sec: tally.ok_measured as f64 / seconds,
+        journals_expected: i64::try_from(config.senders as u64 + tally.ok_total)?,
         latency: Latency::from_micros(tally.latencies_us),
         non_201,
-        non_201_by_status: tally.non_201,
+        non_201_by_status: tally.failed,
         first_error: tally.first_error,
-        mean_batch,
-        cpu,
+        mean_batch: server.mean_batch,
+        cpu: server.cpu,
         verify_ok: books.is_ok(),
         verify_failures: books.failures().into_iter().map(str::to_owned).collect(),
         journals: books.journals,
@@ -144,13 +152,29 @@ async fn drive(api: &Api, server_pid: u32, config: &HttpConfig) -> anyhow::Resul
     }
     let recipients: Arc<[String]> = recipients.into();
 
-    let measure_from = Instant::now() + config.warmup;
-    let window = Window { measure_from, end: measure_from + config.measure };
+    let window = Window::after(config.warmup, config.measure);
     let mut clients = JoinSet::new();
     for c in 0..config.clients {
         let sender = senders[c % senders.len()].clone();
         clients.spawn(run_client(api.clone(), sender, recipients.clone(), c, window));
     }
+    let (server, tallies) = observe(api, server_pid, window, clients).await?;
+    let mut tally = Tally::default();
+    for t in tallies {
+        tally.merge(t);
+    }
+    let seconds = window.seconds(tally.last_done);
+    Ok(Load { tally, seconds, server })
+}
+
+/// Lets `clients` run through `window` while sampling the server's batches and the CPU over
+/// the measured part, then collects what each client returns.
+pub async fn observe<T: 'static>(
+    api: &Api,
+    server_pid: u32,
+    window: Window,
+    mut clients: JoinSet<T>,
+) -> anyhow::Result<(ServerLoad, Vec<T>)> {
     tokio::time::sleep_until(window.measure_from.into()).await;
     let batches_before = batch_totals(api).await;
     let (cpu_from, cpu_before) = (Instant::now(), cpu::sample(Some(server_pid)));
@@ -158,22 +182,17 @@ async fn drive(api: &Api, server_pid: u32, config: &HttpConfig) -> anyhow::Resul
     let (cpu_seconds, cpu_after) = (cpu_from.elapsed().as_secs_f64(), cpu::sample(Some(server_pid)));
     let batches_after = batch_totals(api).await;
 
-    let mut tally = Tally::default();
+    let mut results = Vec::with_capacity(clients.len());
     while let Some(joined) = clients.join_next().await {
-        tally.merge(joined.context("a client task panicked")?);
+        results.push(joined.context("a client task panicked")?);
     }
-    let seconds = tally
-        .last_done
-        .map_or(config.measure, |done| done.duration_since(window.measure_from))
-        .as_secs_f64()
-        .max(f64::EPSILON);
     let mean_batch = batches_before.zip(batches_after).and_then(|((s0, c0), (s1, c1))| {
         let batches = c1 - c0;
         (batches > 0.0).then(|| (s1 - s0) / batches)
     });
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cpu = cpu_before.zip(cpu_after).and_then(|(b, a)| cpu::usage(b, a, cpu_seconds, cores));
-    Ok(Load { tally, seconds, mean_batch, cpu })
+    Ok((ServerLoad { mean_batch, cpu }, results))
 }
 
 /// `(sum, count)` of the server's batch-size histogram, if `/metrics` answers.

@@ -4,6 +4,8 @@
 //! * [`pgbench`]: the baseline, TPC-B at scale 10 with 32 clients.
 //! * [`engine`]: the ledger's group-commit writer alone, on SQLite and on PostgreSQL.
 //! * [`http`]: the real `okpay serve` process answering `POST /v1/transfers`.
+//! * [`payments`]: the same server taking merchant payments to one hot merchant.
+//! * [`history`]: history pages and CSV export of one account in a large store.
 //! * [`targets`]: the ratios to pgbench and an honest PASS/MISS for each target.
 //! * [`report`]: prints each figure as it is measured, then the verdicts, and finally
 //!   everything as one JSON object (for `docs/benchmarks.md`).
@@ -15,8 +17,10 @@ mod clients;
 mod cpu;
 mod engine;
 mod history;
+mod history_store;
 mod http;
 mod machine;
+mod payments;
 mod pgbench;
 mod probe;
 mod report;
@@ -55,9 +59,19 @@ struct Cli {
     /// Rows in the store of the history benchmark (a tenth belong to the measured account).
     #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1_000..=100_000_000))]
     history_rows: u64,
-    /// Concurrent HTTP clients, each sending one request at a time.
+    /// Keep the history benchmark's generated store in this directory (PostgreSQL: a database
+    /// named for its size) and reuse it in later runs with the same --history-rows.
+    #[arg(long, value_name = "DIR")]
+    history_store: Option<PathBuf>,
+    /// CSV exports measured in the history benchmark (the median is reported).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    history_exports: u64,
+    /// Concurrent HTTP clients, each sending one request at a time (transfers and payments).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_024))]
     http_clients: u64,
+    /// Funded payers of the merchant-payments benchmark.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    payers: u64,
 }
 
 /// A part of the benchmark.
@@ -65,8 +79,10 @@ struct Cli {
 enum Section {
     /// The ledger writer alone.
     Engine,
-    /// `okpay serve` over HTTP.
+    /// `okpay serve` over HTTP: transfers.
     Http,
+    /// `okpay serve` over HTTP: merchant payments to one hot merchant.
+    Payments,
     /// PostgreSQL's pgbench TPC-B.
     Pgbench,
     /// History pages and CSV export at scale.
@@ -159,10 +175,38 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    if runs(Section::Payments) {
+        let config = payments::PaymentsConfig {
+            clients: usize::try_from(cli.http_clients)?,
+            payers: usize::try_from(cli.payers)?,
+            warmup: http_timing.warmup,
+            measure: http_timing.measure,
+        };
+        match server::locate_okpay(cli.okpay_bin.as_deref()) {
+            Ok(bin) => {
+                for backend in [TestBackend::Sqlite, TestBackend::Postgres] {
+                    let name = report::backend_name(backend);
+                    progress(&format!("payments: okpay serve on {name}, one merchant, {} clients", config.clients));
+                    match payments::run(backend, &bin, &config).await {
+                        Ok(Some(r)) => {
+                            report::print_payments(&r);
+                            report.payments.push(r);
+                        }
+                        Ok(None) => report.skip(Skip::unreachable(format!("payments {name}"))),
+                        Err(e) => report.skip(Skip::new(&format!("payments {name}"), format!("{e:#}"))),
+                    }
+                }
+            }
+            Err(e) => report.skip(Skip::new("payments", format!("{e:#}"))),
+        }
+    }
+
     if runs(Section::History) {
         let config = history::HistoryConfig {
             total_rows: if cli.quick { cli.history_rows.min(200_000) } else { cli.history_rows },
             pages: if cli.quick { 200 } else { 2_000 },
+            exports: usize::try_from(cli.history_exports)?,
+            keep: cli.history_store.clone(),
         };
         match server::locate_okpay(cli.okpay_bin.as_deref()) {
             Ok(bin) => {

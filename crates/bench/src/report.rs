@@ -9,6 +9,7 @@ use crate::engine::EngineResult;
 use crate::history::HistoryResult;
 use crate::http::HttpResult;
 use crate::machine::Machine;
+use crate::payments::PaymentsResult;
 use crate::pgbench::PgbenchResult;
 use crate::targets::{self, Verdict};
 
@@ -25,6 +26,8 @@ pub struct Report {
     pub engine: Vec<EngineResult>,
     /// The HTTP server, per backend.
     pub http: Vec<HttpResult>,
+    /// Merchant payments to one hot merchant, per backend.
+    pub payments: Vec<PaymentsResult>,
     /// History reads at scale, per backend.
     pub history: Vec<HistoryResult>,
     /// Sections that did not run, and why.
@@ -66,6 +69,7 @@ impl Report {
             pgbench: None,
             engine: vec![],
             http: vec![],
+            payments: vec![],
             history: vec![],
             skipped: vec![],
             targets: vec![],
@@ -81,6 +85,7 @@ impl Report {
     /// Fills in [`Report::targets`].
     pub fn judge(&mut self) {
         self.targets = targets::judge(self.pgbench.as_ref(), &self.engine, &self.http);
+        self.targets.extend(targets::judge_payments(&self.payments));
         self.targets.extend(targets::judge_history(&self.history));
     }
 }
@@ -179,6 +184,44 @@ pub fn print_http(h: &HttpResult) {
         h.mean_batch.map_or("?".to_owned(), |b| format!("{b:.1}")),
         books(h.verify_ok, &h.verify_failures, h.journals, h.journals_expected),
         cpu(h.cpu.as_ref(), "load generator", "okpay serve"),
+    );
+}
+
+/// One merchant-payments result.
+pub fn print_payments(p: &PaymentsResult) {
+    let lat = |l: Option<&crate::stats::Latency>| {
+        l.map_or("?".to_owned(), |l| format!("p50 {:.1} p99 {:.1} max {:.1}", l.p50_ms, l.p99_ms, l.max_ms))
+    };
+    println!(
+        "payments {} ({} clients, {} payers, one merchant): {} confirmed payments/s ({} in {:.1} s); \
+         latency ms confirm {}, create {}",
+        p.backend,
+        p.clients,
+        p.payers,
+        thousands(p.confirmed_per_sec),
+        thousands(p.confirmed as f64),
+        p.seconds,
+        lat(p.confirm_latency.as_ref()),
+        lat(p.create_latency.as_ref()),
+    );
+    let b = &p.books;
+    let checks = if p.problems.is_empty() {
+        format!(
+            "all {} payments succeeded, merchant holds their net {}, books verify ok, {} journals as expected",
+            thousands(b.succeeded as f64),
+            thousands(b.net_minor as f64),
+            thousands(b.journals as f64)
+        )
+    } else {
+        format!("CHECKS FAILED: {}", p.problems.join("; "))
+    };
+    println!(
+        "  unexpected answers {}{}; server mean batch {}; {}; CPU {}",
+        p.failed,
+        p.first_error.as_ref().map_or(String::new(), |e| format!(" (first: {})", truncate(e, 200))),
+        p.mean_batch.map_or("?".to_owned(), |b| format!("{b:.1}")),
+        checks,
+        cpu(p.cpu.as_ref(), "load generator", "okpay serve"),
     );
 }
 

@@ -61,6 +61,8 @@ impl OkpayServer {
             .env("OKPAY_RATE_LIMIT", "off")
             // One user sends thousands of transfers a second: far past a person's daily limit.
             .env("OKPAY_DAILY_LIMIT_USD", "100000000000000")
+            // Merchant payments carry OKPay's fee, as they would in production: one more leg.
+            .env("OKPAY_MERCHANT_FEE_BPS", "290")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::engine::EngineResult;
 use crate::history::HistoryResult;
 use crate::http::HttpResult;
+use crate::payments::PaymentsResult;
 use crate::pgbench::PgbenchResult;
 
 /// Engine on SQLite: at least this many times pgbench's tps.
@@ -30,7 +31,8 @@ pub struct Verdict {
     pub ratio: Option<f64>,
     /// The target, for people.
     pub target: String,
-    /// `PASS`, `MISS` or `N/A` (not measured).
+    /// `PASS`, `MISS`, `N/A` (not measured, or no target) or `FAIL` (a run without a target
+    /// whose checks failed).
     pub verdict: &'static str,
     /// Why, when it is not a plain pass.
     pub detail: String,
@@ -78,6 +80,32 @@ pub fn judge(pgbench: Option<&PgbenchResult>, engine: &[EngineResult], http: &[H
         out.push(not_measured("HTTP / pgbench".to_owned(), target, "HTTP not run".to_owned()));
     }
     out
+}
+
+/// Merchant payments: issue 4 asks for the figure but gives no target, so the verdict is
+/// `N/A` when every payment succeeded and the books hold, `FAIL` when they do not.
+pub fn judge_payments(payments: &[PaymentsResult]) -> Vec<Verdict> {
+    payments
+        .iter()
+        .map(|p| {
+            let mut problems = p.problems.clone();
+            if p.failed > 0 {
+                problems.insert(0, format!("{} unexpected answers", p.failed));
+            }
+            let ok = problems.is_empty();
+            Verdict {
+                name: format!("payments {}", p.backend),
+                ratio: None,
+                target: "no target given".to_owned(),
+                verdict: if ok { "N/A" } else { "FAIL" },
+                detail: if ok {
+                    format!("{:.0} confirmed/s; all payments succeeded, books verify", p.confirmed_per_sec)
+                } else {
+                    problems.join("; ")
+                },
+            }
+        })
+        .collect()
 }
 
 /// History: a first page within this p99 ...

@@ -1,7 +1,7 @@
 //! [`HistoryStore`] on SQLite: keyset pagination over `(owner, created_at_us DESC, id DESC)`.
 
 use async_trait::async_trait;
-use okpay_app::ports::{HistoryFilter, HistoryRow, HistoryStore};
+use okpay_app::ports::{HistoryFilter, HistoryPosition, HistoryRow, HistoryStore};
 use okpay_ledger::{StatementLine, StorageError};
 
 use super::SqliteStore;
@@ -53,10 +53,21 @@ impl HistoryStore for SqliteStore {
                         .await
                         .map_err(app_error)?;
                 // A cursor that is not one of the owner's rows has nothing after it.
-                let Some(c) = c else { return Ok(Vec::new()) };
-                Some(c)
+                let Some((created_at_us, id)) = c else { return Ok(Vec::new()) };
+                Some(HistoryPosition { created_at_us, id })
             }
         };
+        self.lines_after(owner, filter, cursor.as_ref(), limit).await
+    }
+
+    async fn lines_after(
+        &self,
+        owner: &str,
+        filter: &HistoryFilter,
+        after: Option<&HistoryPosition>,
+        limit: u32,
+    ) -> Result<Vec<StatementLine>, StorageError> {
+        let cursor = after.map(|p| (p.created_at_us, p.id.clone()));
         let from = filter.from_us.unwrap_or(i64::MIN);
         let rows: Vec<LineTuple> = match crate::history::upper_bound(filter.to_us, cursor) {
             // Both the `to` filter and the cursor are one row-value bound: an index range.
