@@ -281,6 +281,7 @@ mod tests {
                     description: text.map(str::to_owned),
                     details: d.map(str::to_owned),
                     created_at_us: times[(i + 2 * j) % times.len()],
+                    notify: false,
                 };
                 let mut out = String::from("previous row\r\n");
                 push_row(&mut out, &l, &flags);
