@@ -63,7 +63,7 @@ impl App {
             .await?
             .ok_or_else(|| AppError::new(Code::ResourceMissing).param("payment_method"))?;
         let id = IdKind::Deposit.derived(&[caller.id(), idempotency_key]);
-        self.check_limit(caller, Movement::Deposit, currency, amount.minor(), &id).await?;
+        let _gate = self.check_limit(caller, Movement::Deposit, currency, amount.minor(), &id).await?;
         if pm.kind == "bank_account" {
             return self.deposit_from_bank(caller, idempotency_key, amount, currency, &pm).await;
         }

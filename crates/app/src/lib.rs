@@ -143,6 +143,8 @@ pub struct App {
     pub withdrawal_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes this process's notice worker when a movement queued notices.
     pub notice_wakeup: Arc<tokio::sync::Notify>,
+    /// One user's limited movements in turn (see [`limits`]).
+    pub limit_gates: Arc<limits::LimitGates>,
 }
 
 impl App {
@@ -165,6 +167,7 @@ impl App {
             bank_wakeup: Arc::new(tokio::sync::Notify::new()),
             withdrawal_wakeup: Arc::new(tokio::sync::Notify::new()),
             notice_wakeup: Arc::new(tokio::sync::Notify::new()),
+            limit_gates: Arc::default(),
         }
     }
 

@@ -81,26 +81,41 @@ pub async fn deliver_due(app: &App, transport: &Transport, config: &MailWorkerCo
     let now = now_us();
     let lease_until = now.saturating_add(micros(config.lease));
     let mails = app.store.claim_mails(now, lease_until, config.batch).await?;
+    let mut sent = Vec::with_capacity(mails.len());
+    let mut outcome = Ok(());
     for mail in &mails {
-        deliver_one(app, transport, config, mail).await?;
+        match deliver_one(app, transport, config, mail).await {
+            Ok(true) => sent.push(mail),
+            Ok(false) => {}
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
     }
-    Ok(mails.len())
+    // One write for the round's delivered mail, also when a later row's bookkeeping failed (a
+    // row sent but not recorded would be sent again after its lease).
+    let ids: Vec<String> = sent.iter().map(|m| m.id.clone()).collect();
+    app.store.mails_sent(&ids, now_us()).await?;
+    for mail in sent {
+        metrics::counter!("okpay_mail_sent_total").increment(1);
+        tracing::info!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, "mail sent");
+    }
+    outcome.map(|()| mails.len())
 }
 
+/// Tries one row once. Returns whether it was delivered (the caller records that, for the whole
+/// round at once); a failure is recorded here.
 async fn deliver_one(
     app: &App,
     transport: &Transport,
     config: &MailWorkerConfig,
     mail: &OutboxMail,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let rendered = Rendered { subject: mail.subject.clone(), text: mail.text.clone(), html: mail.html.clone() };
     let envelope = Envelope { id: &mail.id, to: &mail.to };
     match transport.send(&envelope, &rendered).await {
-        Ok(()) => {
-            app.store.mail_sent(&mail.id, now_us()).await?;
-            metrics::counter!("okpay_mail_sent_total").increment(1);
-            tracing::info!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, "mail sent");
-        }
+        Ok(()) => return Ok(true),
         Err(e) if e.permanent || mail.attempts >= config.max_attempts => {
             app.store.mail_failed(&mail.id, &e.message, now_us()).await?;
             metrics::counter!("okpay_mail_failed_total").increment(1);
@@ -115,7 +130,7 @@ async fn deliver_one(
                 "mail delivery failed; will retry");
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 async fn publish_counts(app: &App) {

@@ -70,7 +70,7 @@ impl App {
             return Err(AppError::new(Code::RecipientUnavailable).param("to"));
         }
         let id = IdKind::Transfer.derived(&[caller.id(), idempotency_key]);
-        self.check_limit(caller, Movement::Transfer, req.currency, req.amount.minor(), &id).await?;
+        let _gate = self.check_limit(caller, Movement::Transfer, req.currency, req.amount.minor(), &id).await?;
         let now = now_us();
         let line = |owner: &UserRecord, kind: &str, other: &UserRecord| StatementLine {
             id: IdKind::Transaction.derived(&[&id, kind]),

@@ -155,7 +155,36 @@ async fn withdrawals_have_their_own_limit(backend: TestBackend) {
     s.assert_books_balance().await;
 }
 
+/// Twelve transfers of one user at once, each within the limit, five of which fill it (the
+/// balance covers ten): the checks are counted one after the other, so exactly five pass and
+/// the rest are refused.
+async fn racing_transfers_cannot_pass_a_limit_together(backend: TestBackend) {
+    let db = TestDb::new(backend).await.expect("test database");
+    let Some(db) = db else { return };
+    let s = TestServer::start_on(db, |c| c.daily_limit_usd = 10_000).await;
+    let (alice, alice_email, _) = s.user().await;
+    let (bob_token, bob, _) = s.user().await;
+    let (carol, _, _) = s.user().await;
+    // Alice holds twice her daily transfer limit, so only the limit can stop the race.
+    s.fund(&alice, 10_000, "usd").await;
+    s.fund(&carol, 10_000, "usd").await;
+    let gift = json!({"to": alice_email, "amount": 10_000, "currency": "usd"});
+    assert_eq!(s.post("/v1/transfers", Some(&carol), Some(&unique()), &gift).await.status, StatusCode::CREATED);
+    let body = json!({"to": bob, "amount": 2_000, "currency": "usd"});
+    let sends = (0..12).map(|_| {
+        let (s, alice, body) = (&s, alice.clone(), body.clone());
+        async move { s.post("/v1/transfers", Some(&alice), Some(&unique()), &body).await }
+    });
+    let answers = futures::future::join_all(sends).await;
+    let created = answers.iter().filter(|r| r.status == StatusCode::CREATED).count();
+    let refused = answers.iter().filter(|r| r.code() == "limit_exceeded").count();
+    assert_eq!((created, refused), (5, 7), "{:?}", answers.iter().map(|r| &r.body).collect::<Vec<_>>());
+    assert_eq!(s.available(&bob_token, "usd").await, 10_000);
+    s.assert_books_balance().await;
+}
+
 on_both_backends!(
+    racing_transfers_cannot_pass_a_limit_together,
     daily_deposit_limit_is_enforced_with_its_reset_time,
     transfers_and_currencies_have_their_own_limits,
     withdrawals_have_their_own_limit,

@@ -59,7 +59,8 @@ enum Backend {
 }
 
 fn backend_of(url: &str) -> Result<Backend, StoreError> {
-    if url.starts_with("sqlite:") {
+    // An in-memory SQLite database would be a different empty one per pooled connection.
+    if url.starts_with("sqlite:") && !sqlite::is_in_memory(url) {
         Ok(Backend::Sqlite)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Backend::Postgres)
@@ -111,7 +112,8 @@ mod tests {
     #[test]
     fn urls_name_their_backend() {
         assert_eq!(backend_of("sqlite://data/okpay.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(backend_of("sqlite::memory:").ok(), Some(Backend::Sqlite));
+        assert!(matches!(backend_of("sqlite::memory:"), Err(StoreError::BadUrl(_))));
+        assert!(matches!(backend_of("sqlite://x.db?mode=memory"), Err(StoreError::BadUrl(_))));
         assert_eq!(backend_of("postgres://u@h/db").ok(), Some(Backend::Postgres));
         assert_eq!(backend_of("postgresql://u@h/db").ok(), Some(Backend::Postgres));
         assert!(matches!(backend_of("mysql://u@h/db"), Err(StoreError::BadUrl(_))));

@@ -83,7 +83,7 @@ impl App {
         let ours = p.payer_id.as_deref() == Some(caller.id());
         match p.status.as_str() {
             "requires_payment" => {}
-            "succeeded" => return self.already_paid(caller, &p, &attempt).await,
+            "succeeded" => return self.already_paid(caller.id(), &p, &attempt).await,
             "failed" if ours => return Err(failure_of(&p)),
             // The payer's own card attempt that did not finish (a crash, a busy ledger): go on;
             // the rail and the books both recognise the payment id as reference.
@@ -99,7 +99,7 @@ impl App {
             .ok_or_else(|| AppError::internal(format!("payment {} has no merchant", p.id)))?;
         match method {
             Method::Wallet => self.pay_with_wallet(caller, &merchant, &p, attempt).await,
-            Method::Card(pm) => self.pay_with_card(caller, &merchant, &p, &pm, attempt).await,
+            Method::Card(pm) => self.pay_with_card(&caller.user, &merchant, &p, &pm, attempt).await,
         }
     }
 
@@ -137,7 +137,7 @@ impl App {
             attempt,
         };
         // Paying from the wallet is money leaving it, like a transfer: same limit.
-        self.check_limit(caller, Movement::Transfer, p.currency, p.amount_minor, &p.id).await?;
+        let _gate = self.check_limit(caller, Movement::Transfer, p.currency, p.amount_minor, &p.id).await?;
         let from = self.accounts.wallet(caller.id(), p.currency).await?;
         let cmd = self.payment_journal(from, &caller.user, merchant, p, &paid).await?;
         match self.ledger.submit(cmd).await {
@@ -146,7 +146,7 @@ impl App {
                 self.assess_source_later(caller.id(), &p.id);
                 self.complete(p, &paid).await
             }
-            Ok(Outcome::Duplicate) => self.already_paid(caller, p, &paid.attempt).await,
+            Ok(Outcome::Duplicate) => self.already_paid(caller.id(), p, &paid.attempt).await,
             Ok(other) => Err(AppError::internal(format!("unexpected ledger outcome {other:?}"))),
             Err(LedgerError::Rejected(okpay_ledger::Rejection::InsufficientFunds(_))) => {
                 Err(AppError::new(Code::InsufficientFunds).param("payment_method"))
@@ -155,24 +155,26 @@ impl App {
         }
     }
 
+    /// Pays `p` with the `payer`'s card `pm`: claims it (`processing`), charges the card (the
+    /// payment id is the rail's reference, so a repeat charges once) and posts it.
     pub(super) async fn pay_with_card(
         &self,
-        caller: &Caller,
+        payer: &UserRecord,
         merchant: &UserRecord,
         p: &PaymentRecord,
         pm: &PaymentMethodRecord,
         attempt: String,
     ) -> Result<PaymentRecord, AppError> {
-        if p.status == "requires_payment" && !self.store.claim_payment(&p.id, caller.id(), &pm.id, now_us()).await? {
+        if p.status == "requires_payment" && !self.store.claim_payment(&p.id, &payer.id, &pm.id, now_us()).await? {
             return Err(AppError::new(Code::PaymentAlreadyCompleted)); // another payer got there first
         }
         let amount = amount_of(p)?;
         let charge = match self.cards.charge(&pm.rail_token, amount, p.currency, &p.id) {
             Ok(charge) => charge,
-            Err(failure) => return Err(self.card_failed(caller, merchant, p, pm, failure).await),
+            Err(failure) => return Err(self.card_failed(payer, merchant, p, pm, failure).await),
         };
         let paid = PaidWith {
-            payer: caller.id().to_owned(),
+            payer: payer.id.clone(),
             method: "card".into(),
             payment_method: Some(pm.id.clone()),
             card: Some(card_label(pm)),
@@ -180,14 +182,14 @@ impl App {
             attempt,
         };
         let clearing = self.accounts.system(SystemAccount::CardClearing, p.currency).await?;
-        let cmd = self.payment_journal(clearing, &caller.user, merchant, p, &paid).await?;
+        let cmd = self.payment_journal(clearing, payer, merchant, p, &paid).await?;
         match self.ledger.submit(cmd).await {
             Ok(Outcome::Posted { .. }) => {
                 self.notices_queued();
                 self.complete(p, &paid).await
             }
             Ok(Outcome::Duplicate) => {
-                let result = self.already_paid(caller, p, &paid.attempt).await;
+                let result = self.already_paid(&payer.id, p, &paid.attempt).await;
                 if result.is_err() {
                     // Someone paid it from their wallet while the card was being charged: give the
                     // charge back at once (reference derived from the payment, so only once).
@@ -201,7 +203,7 @@ impl App {
             Err(e @ (LedgerError::Busy | LedgerError::Unavailable(_) | LedgerError::Stopped)) => Err(ledger_error(e)),
             Err(e) => {
                 self.give_back(&charge, amount, &p.id);
-                self.fail_claimed(p, caller.id(), &pm.id, Code::ProcessingError.as_str(), None).await?;
+                self.fail_claimed(p, &payer.id, &pm.id, Code::ProcessingError.as_str(), None).await?;
                 Err(ledger_error(e))
             }
         }
@@ -220,7 +222,7 @@ impl App {
     /// payer's history, a `payment.failed` event. Returns the card's error.
     async fn card_failed(
         &self,
-        caller: &Caller,
+        payer: &UserRecord,
         merchant: &UserRecord,
         p: &PaymentRecord,
         pm: &PaymentMethodRecord,
@@ -230,8 +232,8 @@ impl App {
         let code = failure.code().as_str();
         let now = now_us();
         let recorded = async {
-            let moved = self.fail_claimed(p, caller.id(), &pm.id, code, error.decline_code).await?;
-            let mut line = payer_line(p, &caller.user, merchant, now);
+            let moved = self.fail_claimed(p, &payer.id, &pm.id, code, error.decline_code).await?;
+            let mut line = payer_line(p, payer, merchant, now);
             line.status = "failed".into();
             line.details = Some(
                 serde_json::json!({"payment_method": pm.id, "failure_code": code, "decline_code": error.decline_code})
@@ -301,12 +303,10 @@ impl App {
 
     /// The answer when the books already hold this payment: the payment itself for the payer
     /// whose request (same idempotency key) paid it, `payment_already_completed` for anyone else.
-    async fn already_paid(&self, caller: &Caller, p: &PaymentRecord, attempt: &str) -> Result<PaymentRecord, AppError> {
+    async fn already_paid(&self, payer_id: &str, p: &PaymentRecord, attempt: &str) -> Result<PaymentRecord, AppError> {
         match self.paid_with(p).await? {
             // The payer's own attempt, or the one the recovery sweep finished for them.
-            Some(paid)
-                if paid.payer == caller.id() && (paid.attempt == attempt || paid.attempt == RECOVERED_ATTEMPT) =>
-            {
+            Some(paid) if paid.payer == payer_id && (paid.attempt == attempt || paid.attempt == RECOVERED_ATTEMPT) => {
                 self.complete(p, &paid).await
             }
             _ => Err(AppError::new(Code::PaymentAlreadyCompleted)),

@@ -75,8 +75,13 @@ impl App {
     /// After a store call committed `event`: wakes the webhook worker and counts it.
     pub(crate) fn event_stored(&self, event: Option<&NewEvent>) {
         if event.is_some() {
-            self.webhook_wakeup.notify_one();
-            metrics::counter!("okpay_events_total").increment(1);
+            self.event_committed();
         }
+    }
+
+    /// After an event committed (by any path): wakes the webhook worker and counts it.
+    pub(crate) fn event_committed(&self) {
+        self.webhook_wakeup.notify_one();
+        metrics::counter!("okpay_events_total").increment(1);
     }
 }

@@ -15,7 +15,6 @@ use std::time::Duration;
 use okpay_domain::time::now_us;
 
 use crate::App;
-use crate::caller::{Caller, Credential};
 use crate::error::{AppError, Code};
 use crate::ports::{PaymentRecord, RefundRecord};
 
@@ -101,9 +100,8 @@ impl App {
             self.fail_claimed(&p, payer_id, pm_id, Code::ProcessingError.as_str(), None).await?;
             return Ok(());
         };
-        // Acting for the payer's confirm that died: the same checks already passed then.
-        let caller = Caller { user: payer, session_id: "recovery".into(), credential: Credential::Session };
-        match self.pay_with_card(&caller, &merchant, &p, &pm, RECOVERED_ATTEMPT.into()).await {
+        // Finishing the payer's confirm that died: its checks already passed then.
+        match self.pay_with_card(&payer, &merchant, &p, &pm, RECOVERED_ATTEMPT.into()).await {
             Ok(_) => Ok(()),
             // A card error ends the payment as `failed` (recorded, event emitted): finished. Any
             // other error leaves it `processing` for the next sweep.

@@ -45,8 +45,9 @@ pub trait MailOutboxStore: Send + Sync {
     /// Claims up to `limit` pending rows due at `now_us`: counts an attempt and leases each row
     /// until `lease_until_us`. Returns them with the attempt counted.
     async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError>;
-    /// Marks a row delivered (and blanks its bodies).
-    async fn mail_sent(&self, id: &str, now_us: i64) -> Result<(), StorageError>;
+    /// Marks rows delivered (and blanks their bodies): one statement for a round's sent mail.
+    /// A row no longer pending (given up on after its lease ran out) is left as it is.
+    async fn mails_sent(&self, ids: &[String], now_us: i64) -> Result<(), StorageError>;
     /// Schedules another attempt of a pending row.
     async fn mail_retry_at(&self, id: &str, next_attempt_at_us: i64, error: &str) -> Result<(), StorageError>;
     /// Gives up on a row: `failed`, for operators to see.

@@ -74,9 +74,8 @@ impl App {
     ) -> Result<EventRecord, AppError> {
         let event = compose(merchant_id, kind, object)?;
         if self.store.insert_event(&event, &delivery_id()).await? {
-            self.webhook_wakeup.notify_one();
+            self.event_committed();
         }
-        metrics::counter!("okpay_events_total").increment(1);
         Ok(event)
     }
 

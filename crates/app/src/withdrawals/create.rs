@@ -33,7 +33,7 @@ impl App {
         caller.ensure_can_move_money()?;
         let (pm, quote) = self.price(caller, amount, currency, payment_method).await?;
         let id = IdKind::Withdrawal.derived(&[caller.id(), idempotency_key]);
-        self.check_limit(caller, Movement::Withdrawal, currency, quote.amount, &id).await?;
+        let _gate = self.check_limit(caller, Movement::Withdrawal, currency, quote.amount, &id).await?;
         let now = quote.at_us;
         let wanted = WithdrawalRecord {
             id: id.clone(),

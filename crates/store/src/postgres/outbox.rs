@@ -41,8 +41,11 @@ impl MailOutboxStore for PgStore {
         Ok(rows.into_iter().map(outbox_rows::mail).collect())
     }
 
-    async fn mail_sent(&self, id: &str, now_us: i64) -> Result<(), StorageError> {
-        sqlx::query(outbox_rows::SENT).bind(id).bind(now_us).execute(&self.pool).await.map_err(app_error)?;
+    async fn mails_sent(&self, ids: &[String], now_us: i64) -> Result<(), StorageError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(outbox_rows::SENT_PG).bind(ids).bind(now_us).execute(&self.pool).await.map_err(app_error)?;
         Ok(())
     }
 

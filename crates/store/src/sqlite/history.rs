@@ -68,41 +68,9 @@ impl HistoryStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<StatementLine>, StorageError> {
         let cursor = after.map(|p| (p.created_at_us, p.id.clone()));
-        let from = filter.from_us.unwrap_or(i64::MIN);
-        let rows: Vec<LineTuple> = match crate::history::upper_bound(filter.to_us, cursor) {
-            // Both the `to` filter and the cursor are one row-value bound: an index range.
-            Some((at, id)) => sqlx::query_as(concat!(
-                "SELECT ",
-                line_columns!(),
-                " FROM transactions
-                 WHERE owner = $1 AND created_at_us >= $2 AND (created_at_us, id) < ($3, $4)
-                   AND ($5 IS NULL OR kind = $5) AND ($6 IS NULL OR status = $6)
-                 ORDER BY created_at_us DESC, id DESC LIMIT $7"
-            ))
-            .bind(owner)
-            .bind(from)
-            .bind(at)
-            .bind(id),
-            None => sqlx::query_as(concat!(
-                "SELECT ",
-                line_columns!(),
-                " FROM transactions
-                 WHERE owner = $1 AND created_at_us >= $2 AND $3 IS NULL AND $4 IS NULL
-                   AND ($5 IS NULL OR kind = $5) AND ($6 IS NULL OR status = $6)
-                 ORDER BY created_at_us DESC, id DESC LIMIT $7"
-            ))
-            .bind(owner)
-            .bind(from)
-            .bind(None::<i64>)
-            .bind(None::<String>),
-        }
-        .bind(&filter.kind)
-        .bind(&filter.status)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(app_error)?;
-        rows.into_iter().map(records::line).collect()
+        let upper = crate::history::upper_bound(filter.to_us, cursor)
+            .map(|(created_at_us, id)| HistoryPosition { created_at_us, id });
+        self.readers.lines(owner, filter, upper, limit).await
     }
 
     async fn line(&self, owner: &str, id: &str) -> Result<Option<HistoryRow>, StorageError> {

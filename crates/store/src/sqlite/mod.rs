@@ -23,6 +23,7 @@ mod outbox;
 mod payment_methods;
 mod payments;
 mod profile;
+mod reader;
 mod sessions;
 mod status;
 mod throttle;
@@ -51,13 +52,13 @@ pub(crate) const NAME: &str = "sqlite";
 pub(crate) const POOL_SIZE: u32 = 8;
 
 /// How long a statement waits for another connection's write lock before `SQLITE_BUSY`.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Page cache per connection: negative means KiB, so 64 MiB.
-const CACHE_SIZE_PRAGMA: &str = "-65536";
+pub(super) const CACHE_SIZE_PRAGMA: &str = "-65536";
 
 /// Bytes of the database file mapped into memory for reads.
-const MMAP_SIZE_BYTES: u64 = 1 << 30;
+pub(super) const MMAP_SIZE_BYTES: u64 = 1 << 30;
 
 /// WAL pages between automatic checkpoints (4 KiB pages: about 64 MiB of WAL).
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
@@ -72,12 +73,19 @@ pub(crate) struct SqliteStore {
     /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate
     /// avoids. Other processes on the same file still wait through `busy_timeout`.
     write_gate: tokio::sync::Mutex<()>,
+    /// Read-only connections of its own for bulk history reads (CSV export, pages).
+    readers: std::sync::Arc<reader::Readers>,
 }
 
 impl SqliteStore {
     /// Wraps a migrated pool.
     pub(crate) fn new(pool: SqlitePool) -> SqliteStore {
-        SqliteStore { pool, write_gate: tokio::sync::Mutex::new(()) }
+        let path = pool.connect_options().get_filename().to_path_buf();
+        SqliteStore {
+            pool,
+            write_gate: tokio::sync::Mutex::new(()),
+            readers: std::sync::Arc::new(reader::Readers::new(path)),
+        }
     }
 }
 
@@ -112,7 +120,8 @@ pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     MIGRATOR.run(pool).await.map_err(|source| StoreError::Migrate { backend: NAME, source })
 }
 
-fn is_in_memory(url: &str) -> bool {
+/// Whether `url` names an in-memory database rather than a file.
+pub(crate) fn is_in_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
 }
 

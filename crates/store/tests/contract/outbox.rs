@@ -39,14 +39,15 @@ async fn outbox_claims_retries_and_fails(b: TestBackend) -> TestResult {
     s.mail_retry_at("mail_a", 5_000, "connection refused").await?;
     let after_lease = s.claim_mails(1_000, 3_000, 10).await?;
     assert_eq!(after_lease.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("mail_b", 2)]);
-    s.mail_sent("mail_b", 1_100).await?;
+    s.mails_sent(&["mail_b".to_owned()], 1_100).await?;
     let retried = s.claim_mails(5_000, 6_000, 10).await?;
     assert_eq!(retried.iter().map(|m| (m.id.as_str(), m.attempts)).collect::<Vec<_>>(), [("mail_a", 2)]);
     s.mail_failed("mail_a", &"x".repeat(2_000), 5_100).await?;
     assert_eq!(s.mail_counts().await?, OutboxCounts { pending: 0, failed: 1 });
     assert!(s.claim_mails(i64::MAX / 2, i64::MAX / 2, 10).await?.is_empty(), "sent and failed rows stay put");
     // A late "sent" from a worker whose lease ran out does not resurrect a failed row.
-    s.mail_sent("mail_a", 6_000).await?;
+    s.mails_sent(&["mail_a".to_owned(), "mail_nope".to_owned()], 6_000).await?;
+    s.mails_sent(&[], 6_000).await?;
     assert_eq!(s.mail_counts().await?.failed, 1);
     let blanked = books.raw("UPDATE mail_outbox SET kind = kind WHERE status = 'sent' AND text_body = ''").await?;
     assert_eq!(blanked, 1, "a sent row keeps no body (no tokens linger)");
