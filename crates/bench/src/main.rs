@@ -152,7 +152,9 @@ async fn main() -> anyhow::Result<()> {
         let config = http::HttpConfig {
             clients: usize::try_from(cli.http_clients)?,
             senders: 16,
-            recipients: 16,
+            // Fewer than the fraud rule's 10 first-time recipients in 10 minutes, which freezes
+            // a sender (and ends its sessions) as it would a real account spraying money.
+            recipients: usize::try_from(okpay_domain::risk::NEW_RECIPIENTS_FREEZE - 1)?,
             warmup: http_timing.warmup,
             measure: http_timing.measure,
         };

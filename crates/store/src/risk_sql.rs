@@ -31,14 +31,14 @@ const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM trans
 
 /// Recipients first paid within the window, judged on the owner's last 200 transfers (a
 /// bounded read whatever the history's size): a recipient counts as new when none of those
-/// transfers before the window went to them.
-const NEW_RECIPIENTS: &str = "WITH recent AS (
-         SELECT counterparty, created_at_us FROM transactions
-         WHERE owner = $1 AND kind = 'transfer_out' AND status = 'succeeded'
-         ORDER BY created_at_us DESC LIMIT 200)
-     SELECT COUNT(DISTINCT r.counterparty) FROM recent r
-     WHERE r.created_at_us >= $2
-       AND NOT EXISTS (SELECT 1 FROM recent p WHERE p.counterparty = r.counterparty AND p.created_at_us < $2)";
+/// transfers before the window went to them, i.e. their earliest one is inside it (one
+/// grouping of at most 200 rows, not a comparison of every pair).
+const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM (
+         SELECT counterparty FROM (
+             SELECT counterparty, created_at_us FROM transactions
+             WHERE owner = $1 AND kind = 'transfer_out' AND status = 'succeeded'
+             ORDER BY created_at_us DESC LIMIT 200) AS recent
+         GROUP BY counterparty HAVING MIN(created_at_us) >= $2) AS firsts";
 
 const ADD_FLAG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (txn_id, flag) DO NOTHING";

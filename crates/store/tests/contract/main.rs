@@ -18,6 +18,7 @@ mod outbox;
 mod payments;
 mod profile;
 mod props;
+mod risk;
 mod status;
 mod throttle;
 mod two_factor;
