@@ -19,6 +19,7 @@ pub mod deposits;
 pub mod devices;
 pub mod email_verification;
 pub mod error;
+pub mod group_commit;
 pub mod history;
 pub mod idempotency;
 pub mod identity_documents;
@@ -127,8 +128,11 @@ pub struct App {
     pub banks: Arc<dyn bank_rail::BankRail>,
     /// In-flight idempotency keys of this process.
     pub idempotency: idempotency::InFlight,
-    /// Stores idempotent responses in group commits.
-    pub responses: idempotency::writer::ResponseWriter,
+    /// Stores idempotent responses in group commits (a request waits for its batch, so a
+    /// response is never sent before it is replayable).
+    pub responses: group_commit::GroupCommit<ports::KeyedResponse>,
+    /// Stores risk flags (one assessment's at a time) in group commits.
+    pub flags: group_commit::GroupCommit<Vec<ports::FlagRecord>>,
     /// Settings.
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
@@ -153,7 +157,20 @@ impl App {
     pub fn new(store: Arc<dyn ports::AppStore>, ledger: Ledger, config: AppConfig) -> App {
         let accounts = accounts::Accounts::new(ledger.store().clone());
         App {
-            responses: idempotency::writer::ResponseWriter::start(store.clone()),
+            responses: group_commit::GroupCommit::start("idempotency", {
+                let store = store.clone();
+                move |rows: Vec<ports::KeyedResponse>| {
+                    let store = store.clone();
+                    async move { store.store_idempotent_responses(&rows).await.map_err(AppError::from) }
+                }
+            }),
+            flags: group_commit::GroupCommit::start("risk flag", {
+                let store = store.clone();
+                move |assessments: Vec<Vec<ports::FlagRecord>>| {
+                    let store = store.clone();
+                    async move { store.add_flags(&assessments.concat()).await.map_err(AppError::from) }
+                }
+            }),
             store,
             ledger,
             accounts,

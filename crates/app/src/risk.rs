@@ -88,7 +88,8 @@ impl App {
                 created_at_us: now,
             })
             .collect();
-        self.store.add_flags(&flags).await?;
+        // Batched with other assessments' flags: one commit for many.
+        self.flags.write(flags).await?;
         for (rule, _) in &fired {
             metrics::counter!("okpay_risk_flags_total", "rule" => rule.as_str()).increment(1);
             tracing::info!(txn = %line.id, owner = %line.owner, rule = rule.as_str(), "unusual activity flagged");

@@ -99,6 +99,8 @@ macro_rules! impl_risk_store {
             }
 
             async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError> {
+                // One transaction: a batch of flags costs one commit, and is stored whole or not.
+                let mut tx = self.pool.begin().await.map_err(app_error)?;
                 for f in flags {
                     sqlx::query(ADD_FLAG)
                         .bind(&f.txn_id)
@@ -107,11 +109,11 @@ macro_rules! impl_risk_store {
                         .bind(&f.owner)
                         .bind(f.txn_created_us)
                         .bind(f.created_at_us)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(app_error)?;
                 }
-                Ok(())
+                tx.commit().await.map_err(app_error)
             }
 
             async fn flags_between(

@@ -5,8 +5,6 @@
 //! if the process dies in between, the retry runs again and the ledger's unique references
 //! (derived from the key) turn it into a replay of what was already posted.
 
-pub mod writer;
-
 use std::sync::Arc;
 
 use dashmap::DashMap;
@@ -42,7 +40,7 @@ impl Claim {
     /// releases the key.
     pub async fn finish(self, app: &App, response: StoredResponse) -> Result<(), AppError> {
         let row = KeyedResponse { owner: self.owner.clone(), key: self.key.clone(), response };
-        app.responses.store(row).await
+        app.responses.write(row).await
     }
 }
 

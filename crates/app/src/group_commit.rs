@@ -1,0 +1,112 @@
+//! Group commit for rows that are written after the money moved: idempotent responses, risk
+//! flags.
+//!
+//! One commit per row would cost one fsync per row and, on SQLite, a turn at the single write
+//! lock; under load that, not the ledger, limits throughput. A [`GroupCommit`] writer takes
+//! whatever rows are waiting (up to [`MAX_BATCH`]) and stores them with one call of its write
+//! function (one transaction), as the ledger's writer does for money. A caller waits for its
+//! batch, so a row is durable when [`GroupCommit::write`] returns; light traffic is not
+//! delayed, because the writer never waits for a batch to fill.
+
+use std::future::Future;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::AppError;
+
+/// Most rows stored in one commit.
+pub const MAX_BATCH: usize = 512;
+
+/// Rows waiting for the writer before callers wait for room (backpressure).
+const QUEUE_CAPACITY: usize = 4 * MAX_BATCH;
+
+struct Job<T> {
+    row: T,
+    done: oneshot::Sender<Result<(), AppError>>,
+}
+
+/// Handle to a background task that stores rows of type `T` in batches.
+pub struct GroupCommit<T> {
+    name: &'static str,
+    jobs: mpsc::Sender<Job<T>>,
+}
+
+impl<T> Clone for GroupCommit<T> {
+    fn clone(&self) -> Self {
+        GroupCommit { name: self.name, jobs: self.jobs.clone() }
+    }
+}
+
+impl<T: Send + 'static> GroupCommit<T> {
+    /// Starts the writer `name` on the current Tokio runtime; `write` stores one batch in one
+    /// transaction (all or none). The writer stops once every handle is dropped and the queue
+    /// is empty.
+    pub fn start<F, Fut>(name: &'static str, write: F) -> GroupCommit<T>
+    where
+        F: Fn(Vec<T>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), AppError>> + Send + 'static,
+    {
+        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
+        tokio::spawn(run(queue, write));
+        GroupCommit { name, jobs }
+    }
+
+    /// Stores `row`; returns once it is durable (or its batch failed).
+    pub async fn write(&self, row: T) -> Result<(), AppError> {
+        let stopped = || AppError::internal(format!("{} writer stopped", self.name));
+        let (done, answer) = oneshot::channel();
+        self.jobs.send(Job { row, done }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run<T, F, Fut>(mut queue: mpsc::Receiver<Job<T>>, write: F)
+where
+    F: Fn(Vec<T>) -> Fut,
+    Fut: Future<Output = Result<(), AppError>>,
+{
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let (rows, waiting): (Vec<T>, Vec<_>) = jobs.drain(..).map(|j| (j.row, j.done)).unzip();
+        let result = write(rows).await;
+        for done in waiting {
+            // A caller that went away does not need its answer.
+            let _ = done.send(result.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn concurrent_rows_share_batches_and_failures_reach_their_callers() {
+        let batches: Arc<Mutex<Vec<Vec<u32>>>> = Arc::default();
+        let seen = batches.clone();
+        let writer = GroupCommit::start("test", move |rows: Vec<u32>| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().map_err(|_| AppError::internal("poisoned"))?.push(rows.clone());
+                if rows.contains(&13) { Err(AppError::internal("unlucky batch")) } else { Ok(()) }
+            }
+        });
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..100u32 {
+            let w = writer.clone();
+            set.spawn(async move { (i, w.write(i).await.is_ok()) });
+        }
+        let answers = set.join_all().await;
+        let batches = batches.lock().expect("lock").clone();
+        let mut written: Vec<u32> = batches.iter().flatten().copied().collect();
+        written.sort_unstable();
+        assert_eq!(written, (0..100).collect::<Vec<_>>(), "every row written once");
+        assert!(batches.len() < 100, "rows waiting together share a batch: {batches:?}");
+        let failed_batch = batches.iter().find(|b| b.contains(&13)).expect("13 was written");
+        for (i, ok) in answers {
+            assert_eq!(ok, !failed_batch.contains(&i), "row {i} gets its batch's outcome");
+        }
+    }
+}
