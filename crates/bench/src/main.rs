@@ -69,6 +69,11 @@ struct Cli {
     /// Concurrent HTTP clients, each sending one request at a time (transfers and payments).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1_024))]
     http_clients: u64,
+    /// Funded senders of the HTTP transfer benchmark (client `i` sends as sender `i % senders`;
+    /// one user's transfers take turns through the limit check, so fewer senders than clients
+    /// measures users sending several transfers at once).
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1_024))]
+    http_senders: u64,
     /// Funded payers of the merchant-payments benchmark.
     #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     payers: u64,
@@ -151,7 +156,7 @@ async fn main() -> anyhow::Result<()> {
     if runs(Section::Http) {
         let config = http::HttpConfig {
             clients: usize::try_from(cli.http_clients)?,
-            senders: 16,
+            senders: usize::try_from(cli.http_senders)?,
             // Fewer than the fraud rule's 10 first-time recipients in 10 minutes, which freezes
             // a sender (and ends its sessions) as it would a real account spraying money.
             recipients: usize::try_from(okpay_domain::risk::NEW_RECIPIENTS_FREEZE - 1)?,
