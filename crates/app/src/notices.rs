@@ -8,6 +8,7 @@
 //! the [`crate::mail_worker`] delivers them. Rows of other kinds (bank deposits, withdrawals,
 //! payments and refunds to the payer) are mailed by their own flows and never queued here.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use okpay_ledger::StatementLine;
@@ -16,7 +17,7 @@ use okpay_mail::Template;
 use crate::App;
 use crate::error::AppError;
 use crate::outbox::compose;
-use crate::ports::{NoticeDone, OutboxMail};
+use crate::ports::{NoticeDone, OutboxMail, UserRecord};
 
 /// Most notices handled per round (one database transaction).
 pub const BATCH: u32 = 200;
@@ -51,9 +52,23 @@ pub async fn notify_due(app: &App) -> Result<usize, AppError> {
     if lines.is_empty() {
         return Ok(0);
     }
+    // Owners read once per round: a merchant's many payments received share one read.
+    let mut owners: HashMap<String, Option<UserRecord>> = HashMap::new();
     let mut done = Vec::with_capacity(lines.len());
     for line in &lines {
-        done.push(NoticeDone { txn_id: line.id.clone(), mail: app.notice_mail(line).await? });
+        let owner = match owners.get(&line.owner) {
+            Some(known) => known.clone(),
+            None => {
+                let read = app.store.user_by_id(&line.owner).await?;
+                owners.insert(line.owner.clone(), read.clone());
+                read
+            }
+        };
+        let mail = match owner {
+            Some(o) => app.notice_mail(&o, line)?,
+            None => None,
+        };
+        done.push(NoticeDone { txn_id: line.id.clone(), mail });
     }
     if app.store.finish_notices(&done).await? > 0 {
         app.mail_queued();
@@ -67,10 +82,9 @@ impl App {
         self.notice_wakeup.notify_one();
     }
 
-    /// The mail about `line` to its owner; `None` if the owner is gone (closed and erased) or
-    /// the row's kind has no notice.
-    async fn notice_mail(&self, line: &StatementLine) -> Result<Option<OutboxMail>, AppError> {
-        let Some(owner) = self.store.user_by_id(&line.owner).await? else { return Ok(None) };
+    /// The mail about `line` to its `owner`; `None` if the row's kind has no notice. (An owner
+    /// who is gone, closed and erased, gets none.)
+    fn notice_mail(&self, owner: &UserRecord, line: &StatementLine) -> Result<Option<OutboxMail>, AppError> {
         let amount = line.currency.format(line.amount_minor);
         let history_url = self.link("/help/articles/transaction-history");
         let other = line.counterparty.clone().unwrap_or_default();
