@@ -119,7 +119,9 @@ async fn card_payments_succeed_or_fail_for_good(backend: TestBackend) {
     assert_eq!(got.body["decline_code"], "generic_decline");
     let rows = rows_of(&s, &token, qid).await;
     assert_eq!((rows.len(), rows[0]["status"].as_str()), (1, Some("failed")), "{rows:?}");
-    assert_eq!(events_about(&s, &shop, "payment.failed", qid).await.len(), 1);
+    let failed = events_about(&s, &shop, "payment.failed", qid).await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["data"]["object"], got.body, "the event carries the payment as stored");
     // Terminal: the payer's retry repeats the failure; nobody else can pay it; no money moved.
     assert_eq!(confirm(&s, &token, qid, &good, &unique()).await.code(), "card_declined");
     let (other, _, _) = payer(&s, 0, "usd").await;

@@ -57,9 +57,11 @@ async fn partial_and_full_refunds_go_back_where_the_money_came_from(backend: Tes
     assert_eq!((shop_rows.len(), shop_rows[0]["type"].as_str()), (1, Some("refund")), "{shop_rows:?}");
     assert_eq!((payer_rows.len(), payer_rows[0]["amount"].as_i64()), (1, Some(3_000)), "{payer_rows:?}");
     assert_eq!(payer_rows[0]["counterparty"], "Refund Shop");
-    assert_eq!(events_about(&s, &shop, "refund.succeeded", &re).await.len(), 1);
+    let succeeded = events_about(&s, &shop, "refund.succeeded", &re).await;
+    assert_eq!(succeeded.len(), 1, "{succeeded:?}");
     let fetched = s.get(&format!("/v1/refunds/{re}"), Some(&shop.key)).await;
     assert_eq!((fetched.status, fetched.body["amount"].as_i64()), (StatusCode::OK, Some(3_000)), "{}", fetched.body);
+    assert_eq!(succeeded[0]["data"]["object"], fetched.body, "the event carries the refund as stored");
     s.mail_with_subject(&email, "Refund Shop refunded you 30.00 USD").await;
 
     // The rest is 7,000 but the fee went to OKPay: the merchant holds only 6,710. 402, and the
