@@ -29,6 +29,7 @@ mod postgres;
 mod records;
 mod risk_sql;
 mod rows;
+mod sessions_sql;
 mod snapshot;
 mod sqlite;
 mod status_sql;

@@ -24,7 +24,6 @@ mod outbox;
 mod payment_methods;
 mod payments;
 mod profile;
-mod sessions;
 mod status;
 mod throttle;
 mod two_factor;

@@ -24,7 +24,6 @@ mod payment_methods;
 mod payments;
 mod profile;
 mod reader;
-mod sessions;
 mod status;
 mod throttle;
 mod two_factor;
