@@ -35,6 +35,7 @@ mod sqlite;
 mod status_sql;
 pub mod testing;
 mod throttle_sql;
+mod users_sql;
 mod withdrawal_sql;
 
 use std::sync::Arc;

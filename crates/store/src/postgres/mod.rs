@@ -27,7 +27,6 @@ mod profile;
 mod status;
 mod throttle;
 mod two_factor;
-mod users;
 mod verify;
 mod withdrawals;
 

@@ -1,0 +1,66 @@
+//! [`UserStore`] for both backends: the statements are the same text on SQLite and
+//! PostgreSQL, so one implementation is generated for each store type.
+
+use async_trait::async_trait;
+use okpay_app::ports::{UserRecord, UserStore};
+use okpay_ledger::StorageError;
+
+use crate::error::app_error;
+use crate::postgres::PgStore;
+use crate::records::{self, UserTuple, user_columns};
+use crate::sqlite::SqliteStore;
+
+/// The [`UserStore`] implementation for `$store`.
+macro_rules! impl_user_store {
+    ($store:ty) => {
+        #[async_trait]
+        impl UserStore for $store {
+            async fn insert_user(&self, u: &UserRecord) -> Result<bool, StorageError> {
+                // Only an email conflict means "already registered"; an id conflict is a bug and errors.
+                let done = sqlx::query(concat!(
+                    "INSERT INTO users (",
+                    user_columns!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (email) DO NOTHING"
+                ))
+                .bind(&u.id)
+                .bind(&u.email)
+                .bind(&u.name)
+                .bind(&u.account_type)
+                .bind(&u.status)
+                .bind(u.email_verified)
+                .bind(&u.locale)
+                .bind(&u.password_hash)
+                .bind(&u.roles)
+                .bind(u.kyc_level)
+                .bind(u.created_at_us)
+                .execute(&self.pool)
+                .await
+                .map_err(app_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StorageError> {
+                let row: Option<UserTuple> =
+                    sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
+                        .bind(email)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(app_error)?;
+                Ok(row.map(records::user))
+            }
+
+            async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StorageError> {
+                let row: Option<UserTuple> =
+                    sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(app_error)?;
+                Ok(row.map(records::user))
+            }
+        }
+    };
+}
+
+impl_user_store!(SqliteStore);
+impl_user_store!(PgStore);
