@@ -24,6 +24,7 @@ mod merchant_rows;
 mod merchant_sql;
 mod notice_sql;
 mod outbox_rows;
+mod payment_methods_sql;
 mod payment_sql;
 mod postgres;
 mod records;

@@ -20,7 +20,6 @@ mod ledger;
 mod merchants;
 mod notices;
 mod outbox;
-mod payment_methods;
 mod payments;
 mod profile;
 mod reader;
