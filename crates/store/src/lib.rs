@@ -27,6 +27,7 @@ mod outbox_rows;
 mod payment_methods_sql;
 mod payment_sql;
 mod postgres;
+mod profile_sql;
 mod records;
 mod risk_sql;
 mod rows;

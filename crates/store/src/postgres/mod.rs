@@ -22,7 +22,6 @@ mod merchants;
 mod notices;
 mod outbox;
 mod payments;
-mod profile;
 mod status;
 mod throttle;
 mod two_factor;

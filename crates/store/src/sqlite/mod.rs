@@ -21,7 +21,6 @@ mod merchants;
 mod notices;
 mod outbox;
 mod payments;
-mod profile;
 mod reader;
 mod status;
 mod throttle;
