@@ -37,6 +37,7 @@ mod sqlite;
 mod status_sql;
 pub mod testing;
 mod throttle_sql;
+mod two_factor_sql;
 mod users_sql;
 mod withdrawal_sql;
 

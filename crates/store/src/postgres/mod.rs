@@ -24,7 +24,6 @@ mod outbox;
 mod payments;
 mod status;
 mod throttle;
-mod two_factor;
 mod verify;
 mod withdrawals;
 

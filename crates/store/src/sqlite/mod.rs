@@ -24,7 +24,6 @@ mod payments;
 mod reader;
 mod status;
 mod throttle;
-mod two_factor;
 mod verify;
 mod withdrawals;
 
