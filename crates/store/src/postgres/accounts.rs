@@ -14,7 +14,8 @@ use crate::throttle_sql;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Postgres>;
 
-pub(super) async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<(), StorageError> {
+/// Inserts the account token `t` inside the transaction `tx`.
+pub(crate) async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<(), StorageError> {
     sqlx::query(q::INSERT_TOKEN)
         .bind(&t.token_hash)
         .bind(&t.purpose)
@@ -27,7 +28,8 @@ pub(super) async fn insert_token(tx: &mut Tx<'_>, t: &AccountToken) -> Result<()
     Ok(())
 }
 
-pub(super) async fn insert_mail(tx: &mut Tx<'_>, m: &OutboxMail) -> Result<(), StorageError> {
+/// Queues the outgoing mail `m` in the outbox, inside the transaction `tx`.
+pub(crate) async fn insert_mail(tx: &mut Tx<'_>, m: &OutboxMail) -> Result<(), StorageError> {
     sqlx::query(outbox_rows::INSERT)
         .bind(&m.id)
         .bind(&m.to)

@@ -8,7 +8,7 @@
 //! unique violation, which is retryable: the retry sees the reference and answers `Duplicate`.
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
-mod accounts;
+pub(crate) mod accounts;
 mod audit;
 mod bank_deposits;
 mod batch;
@@ -23,7 +23,6 @@ mod notices;
 mod outbox;
 mod payments;
 mod status;
-mod throttle;
 mod verify;
 mod withdrawals;
 

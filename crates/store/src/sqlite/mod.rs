@@ -7,7 +7,7 @@
 //! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
-mod accounts;
+pub(crate) mod accounts;
 mod audit;
 mod bank_deposits;
 mod batch;
@@ -23,7 +23,6 @@ mod outbox;
 mod payments;
 mod reader;
 mod status;
-mod throttle;
 mod verify;
 mod withdrawals;
 
