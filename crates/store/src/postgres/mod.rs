@@ -9,7 +9,7 @@
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
 pub(crate) mod accounts;
-mod audit;
+pub(crate) mod audit;
 mod bank_deposits;
 mod batch;
 mod closure;
@@ -22,7 +22,6 @@ mod merchants;
 mod notices;
 mod outbox;
 mod payments;
-mod status;
 mod verify;
 mod withdrawals;
 

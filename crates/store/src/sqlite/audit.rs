@@ -9,7 +9,7 @@ use crate::error::app_error;
 use crate::records::{self, AuditTuple};
 
 /// Appends `e` on `executor`: the pool, or the transaction of the action it records.
-pub(super) async fn insert_audit<'c>(
+pub(crate) async fn insert_audit<'c>(
     executor: impl sqlx::Executor<'c, Database = sqlx::Sqlite>,
     e: &AuditRecord,
 ) -> Result<(), StorageError> {

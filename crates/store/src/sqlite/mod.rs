@@ -8,7 +8,7 @@
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
 pub(crate) mod accounts;
-mod audit;
+pub(crate) mod audit;
 mod bank_deposits;
 mod batch;
 mod closure;
@@ -22,7 +22,6 @@ mod notices;
 mod outbox;
 mod payments;
 mod reader;
-mod status;
 mod verify;
 mod withdrawals;
 
