@@ -91,7 +91,7 @@ macro_rules! impl_account_status_store {
                     }
                 }
                 crate::$backend::accounts::insert_mail(&mut tx, mail).await?;
-                crate::$backend::audit::insert_audit(&mut *tx, audit).await?;
+                crate::audit_sql::$backend::insert_audit(&mut *tx, audit).await?;
                 let user: UserTuple =
                     sqlx::query_as(USER).bind(user_id).fetch_one(&mut *tx).await.map_err(app_error)?;
                 tx.commit().await.map_err(app_error)?;

@@ -8,7 +8,7 @@ use okpay_ledger::StorageError;
 
 use super::SqliteStore;
 use super::accounts::insert_mail;
-use super::audit::insert_audit;
+use crate::audit_sql::sqlite::insert_audit;
 use crate::document_sql::{self as q, DocumentTuple};
 use crate::error::app_error;
 
