@@ -9,7 +9,6 @@
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
 pub(crate) mod accounts;
-mod bank_deposits;
 mod batch;
 mod closure;
 mod events;

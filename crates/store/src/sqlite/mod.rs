@@ -8,7 +8,6 @@
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
 pub(crate) mod accounts;
-mod bank_deposits;
 mod batch;
 mod closure;
 mod events;
