@@ -13,7 +13,6 @@ mod closure;
 mod events;
 mod history;
 mod idempotency;
-mod identity_documents;
 mod ledger;
 mod merchants;
 mod notices;
