@@ -1,6 +1,24 @@
-//! SQL of closure requests and of closing an account, the same text on both backends.
+//! Closure requests and closing an account: the SQL is the same text on both backends but for
+//! the read of the balances, so one [`ClosureStore`] implementation is generated for each store
+//! type, given that read.
+//!
+//! The approval must see no ledger batch move money in or out between the check of the balances
+//! and the commit. On SQLite the approval's first statement writes, so its transaction holds the
+//! write lock from the start ([`BALANCES`]). On PostgreSQL (READ COMMITTED) it locks the request
+//! row, then the user's ledger accounts in the order ledger batches lock them
+//! ([`BALANCES_LOCKED`]).
 
-use okpay_app::ports::{ClosureRecord, OpenBalance};
+use async_trait::async_trait;
+use okpay_app::ports::{
+    ApprovalOutcome, ClosureApproval, ClosureRecord, ClosureStore, OpenBalance, OutboxMail, UserRecord,
+};
+use okpay_domain::closure::ClosureStatus;
+use okpay_ledger::StorageError;
+
+use crate::error::app_error;
+use crate::postgres::PgStore;
+use crate::records::{self, UserTuple, user_columns};
+use crate::sqlite::SqliteStore;
 
 /// Columns of `closure_requests`, in [`record`]'s order.
 macro_rules! closure_columns {
@@ -92,3 +110,127 @@ pub(crate) fn open_balances(rows: Vec<BalanceTuple>) -> Vec<OpenBalance> {
         })
         .collect()
 }
+
+/// The [`ClosureStore`] implementation for `$store`, reading the user's balances with
+/// `$balances`; the backend module `$backend` provides the mail insert of a decision (inside
+/// its transaction).
+macro_rules! impl_closure_store {
+    ($store:ty, $balances:expr, $backend:ident) => {
+        #[async_trait]
+        impl ClosureStore for $store {
+            async fn insert_closure_request(&self, r: &ClosureRecord) -> Result<bool, StorageError> {
+                let done = sqlx::query(INSERT)
+                    .bind(&r.id)
+                    .bind(&r.user_id)
+                    .bind(&r.status)
+                    .bind(&r.reason)
+                    .bind(r.created_at_us)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn closure_request(&self, id: &str) -> Result<Option<ClosureRecord>, StorageError> {
+                let row: Option<ClosureTuple> =
+                    sqlx::query_as(BY_ID).bind(id).fetch_optional(&self.pool).await.map_err(app_error)?;
+                Ok(row.map(record))
+            }
+
+            async fn closure_requests_of(&self, user_id: &str, limit: u32) -> Result<Vec<ClosureRecord>, StorageError> {
+                let rows: Vec<ClosureTuple> = sqlx::query_as(OF_USER)
+                    .bind(user_id)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                Ok(rows.into_iter().map(record).collect())
+            }
+
+            async fn approve_closure(&self, a: &ClosureApproval<'_>) -> Result<ApprovalOutcome, StorageError> {
+                let mut tx = self.pool.begin().await.map_err(app_error)?;
+                let decided: Option<ClosureTuple> = sqlx::query_as(DECIDE)
+                    .bind(a.request_id)
+                    .bind(ClosureStatus::Approved.as_str())
+                    .bind(a.staff_id)
+                    .bind(a.now_us)
+                    .bind(a.note)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(app_error)?;
+                let Some(request) = decided.map(record) else { return Ok(ApprovalOutcome::NotPending) };
+                let user_id = request.user_id.as_str();
+                let rows: Vec<BalanceTuple> =
+                    sqlx::query_as($balances).bind(user_id).fetch_all(&mut *tx).await.map_err(app_error)?;
+                let open = open_balances(rows);
+                if !open.is_empty() {
+                    return Ok(ApprovalOutcome::Blocked(open));
+                }
+                let email: Option<(String,)> =
+                    sqlx::query_as(EMAIL_OF).bind(user_id).fetch_optional(&mut *tx).await.map_err(app_error)?;
+                if email.as_ref().map(|(e,)| e.as_str()) != Some(a.expected_email) {
+                    return Ok(ApprovalOutcome::NotPending);
+                }
+                // The confirmation goes to the real address before the address is erased.
+                crate::$backend::accounts::insert_mail(&mut tx, a.mail).await?;
+                for &sql in ERASE {
+                    sqlx::query(sql).bind(user_id).execute(&mut *tx).await.map_err(app_error)?;
+                }
+                let closed = sqlx::query(CLOSE_USER)
+                    .bind(user_id)
+                    .bind(&a.erasure.email)
+                    .bind(&a.erasure.email_hash)
+                    .bind(&a.erasure.password_hash)
+                    .bind(a.now_us)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(app_error)?;
+                if closed.rows_affected() != 1 {
+                    return Ok(ApprovalOutcome::Frozen); // dropping the transaction rolls it back
+                }
+                tx.commit().await.map_err(app_error)?;
+                Ok(ApprovalOutcome::Closed(request))
+            }
+
+            async fn reject_closure(
+                &self,
+                id: &str,
+                staff_id: &str,
+                note: &str,
+                now_us: i64,
+                mail: &OutboxMail,
+            ) -> Result<Option<ClosureRecord>, StorageError> {
+                let mut tx = self.pool.begin().await.map_err(app_error)?;
+                let decided: Option<ClosureTuple> = sqlx::query_as(DECIDE)
+                    .bind(id)
+                    .bind(ClosureStatus::Rejected.as_str())
+                    .bind(staff_id)
+                    .bind(now_us)
+                    .bind(note)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(app_error)?;
+                let Some(request) = decided.map(record) else { return Ok(None) };
+                crate::$backend::accounts::insert_mail(&mut tx, mail).await?;
+                tx.commit().await.map_err(app_error)?;
+                Ok(Some(request))
+            }
+
+            async fn closed_user_by_email_hash(&self, email_hash: &str) -> Result<Option<UserRecord>, StorageError> {
+                let row: Option<UserTuple> = sqlx::query_as(concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    " FROM users WHERE closed_email_hash = $1 AND status = 'closed' ORDER BY closed_at_us DESC LIMIT 1"
+                ))
+                .bind(email_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(app_error)?;
+                Ok(row.map(records::user))
+            }
+        }
+    };
+}
+
+impl_closure_store!(SqliteStore, BALANCES, sqlite);
+impl_closure_store!(PgStore, BALANCES_LOCKED, postgres);

@@ -10,7 +10,6 @@
 
 pub(crate) mod accounts;
 mod batch;
-mod closure;
 mod events;
 mod history;
 mod idempotency;

@@ -9,7 +9,6 @@
 
 pub(crate) mod accounts;
 mod batch;
-mod closure;
 mod events;
 mod history;
 mod idempotency;
