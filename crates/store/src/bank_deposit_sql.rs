@@ -169,7 +169,7 @@ macro_rules! impl_bank_deposit_store {
                         .map_err(app_error)?;
                 }
                 if let Some(mail) = s.mail {
-                    crate::$backend::accounts::insert_mail(&mut tx, mail).await?;
+                    crate::account_sql::$backend::insert_mail(&mut tx, mail).await?;
                 }
                 tx.commit().await.map_err(app_error)?;
                 Ok(true)

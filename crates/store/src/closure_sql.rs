@@ -172,7 +172,7 @@ macro_rules! impl_closure_store {
                     return Ok(ApprovalOutcome::NotPending);
                 }
                 // The confirmation goes to the real address before the address is erased.
-                crate::$backend::accounts::insert_mail(&mut tx, a.mail).await?;
+                crate::account_sql::$backend::insert_mail(&mut tx, a.mail).await?;
                 for &sql in ERASE {
                     sqlx::query(sql).bind(user_id).execute(&mut *tx).await.map_err(app_error)?;
                 }
@@ -211,7 +211,7 @@ macro_rules! impl_closure_store {
                     .await
                     .map_err(app_error)?;
                 let Some(request) = decided.map(record) else { return Ok(None) };
-                crate::$backend::accounts::insert_mail(&mut tx, mail).await?;
+                crate::account_sql::$backend::insert_mail(&mut tx, mail).await?;
                 tx.commit().await.map_err(app_error)?;
                 Ok(Some(request))
             }

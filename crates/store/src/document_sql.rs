@@ -173,7 +173,7 @@ macro_rules! impl_identity_document_store {
                         .await
                         .map_err(app_error)?;
                 }
-                crate::$backend::accounts::insert_mail(&mut tx, r.mail).await?;
+                crate::account_sql::$backend::insert_mail(&mut tx, r.mail).await?;
                 crate::audit_sql::$backend::insert_audit(&mut *tx, r.audit).await?;
                 tx.commit().await.map_err(app_error)?;
                 Ok(Some(doc))

@@ -172,9 +172,10 @@ pub(crate) const STALE_REFUNDS: &str = concat!(
     " FROM refunds WHERE status = 'pending' AND updated_at_us < $1 ORDER BY updated_at_us, id LIMIT $2"
 );
 
-/// Implements `PaymentStore` for a store type with a `pool` and a `super::accounts::insert_mail`.
+/// Implements `PaymentStore` for a store type with a `pool`; `$backend` names its module in
+/// [`crate::account_sql`] (the mail insert of a payment or refund, inside its transaction).
 macro_rules! payment_store {
-    ($store:ty) => {
+    ($store:ty, $backend:ident) => {
         use async_trait::async_trait;
         use okpay_app::ports::{
             PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation,
@@ -284,7 +285,7 @@ macro_rules! payment_store {
                     return Ok(false); // dropping the transaction rolls it back
                 }
                 if let Some(mail) = c.mail {
-                    super::accounts::insert_mail(&mut tx, mail).await?;
+                    crate::account_sql::$backend::insert_mail(&mut tx, mail).await?;
                 }
                 if let Some(e) = c.event {
                     let _delivery_queued = crate::event_sql::insert_event_in!(tx, &e.record, &e.delivery_id);
@@ -392,7 +393,7 @@ macro_rules! payment_store {
                         .map_err(app_error)?;
                 }
                 if let Some(mail) = o.mail {
-                    super::accounts::insert_mail(&mut tx, mail).await?;
+                    crate::account_sql::$backend::insert_mail(&mut tx, mail).await?;
                 }
                 if let Some(e) = o.event {
                     let _delivery_queued = crate::event_sql::insert_event_in!(tx, &e.record, &e.delivery_id);

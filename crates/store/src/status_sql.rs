@@ -90,7 +90,7 @@ macro_rules! impl_account_status_store {
                             .map_err(app_error)?;
                     }
                 }
-                crate::$backend::accounts::insert_mail(&mut tx, mail).await?;
+                crate::account_sql::$backend::insert_mail(&mut tx, mail).await?;
                 crate::audit_sql::$backend::insert_audit(&mut *tx, audit).await?;
                 let user: UserTuple =
                     sqlx::query_as(USER).bind(user_id).fetch_one(&mut *tx).await.map_err(app_error)?;

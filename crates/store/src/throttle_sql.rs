@@ -73,8 +73,8 @@ macro_rules! impl_sign_in_throttle_store {
                     let done = sqlx::query(LOCK_ACCOUNT).bind(a.user_id).execute(&mut *tx).await.map_err(app_error)?;
                     locked = done.rows_affected() == 1;
                     if locked {
-                        crate::$backend::accounts::insert_token(&mut tx, a.token).await?;
-                        crate::$backend::accounts::insert_mail(&mut tx, a.mail).await?;
+                        crate::account_sql::$backend::insert_token(&mut tx, a.token).await?;
+                        crate::account_sql::$backend::insert_mail(&mut tx, a.mail).await?;
                     }
                 }
                 tx.commit().await.map_err(app_error)?;

@@ -8,7 +8,6 @@
 //! unique violation, which is retryable: the retry sees the reference and answers `Duplicate`.
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
-pub(crate) mod accounts;
 mod batch;
 mod events;
 mod history;

@@ -5,7 +5,7 @@ use okpay_app::ports::{NoticeDone, NoticeStore};
 use okpay_ledger::{StatementLine, StorageError};
 
 use super::PgStore;
-use super::accounts::insert_mail;
+use crate::account_sql::postgres::insert_mail;
 use crate::error::app_error;
 use crate::notice_sql::{self as q, impl_notice_store};
 use crate::records::{self, LineTuple};

@@ -1,3 +1,3 @@
 //! [`okpay_app::ports::PaymentStore`] on PostgreSQL.
 
-crate::payment_sql::payment_store!(super::PgStore);
+crate::payment_sql::payment_store!(super::PgStore, postgres);

@@ -5,7 +5,7 @@ use okpay_app::ports::{WithdrawalRecord, WithdrawalStore, WithdrawalTransition};
 use okpay_ledger::StorageError;
 
 use super::PgStore;
-use super::accounts::insert_mail;
+use crate::account_sql::postgres::insert_mail;
 use crate::error::{app_error, corrupt};
 use crate::withdrawal_sql::{self as q, WithdrawalRow, impl_withdrawal_store, record};
 

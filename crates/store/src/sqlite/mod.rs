@@ -7,7 +7,6 @@
 //! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
 //! expanded with `json_each`, so a batch of any size is a handful of statements.
 
-pub(crate) mod accounts;
 mod batch;
 mod events;
 mod history;
