@@ -94,7 +94,7 @@ impl Api {
     /// wallet payments only.
     pub async fn merchant(&self, name: &str) -> anyhow::Result<Merchant> {
         let user = self.registered(name, "business").await?;
-        let key = self.expect("/v1/api-keys", Some(&user.token), None, &json!({}), StatusCode::CREATED).await?;
+        let key = self.post_expecting("/v1/api-keys", Some(&user.token), None, &json!({}), StatusCode::CREATED).await?;
         let key = key["secret"].as_str().context("API key answer has no secret")?.to_owned();
         let settings = json!({"accepted_payment_methods": ["wallet"]});
         let res = self
@@ -117,9 +117,9 @@ impl Api {
     async fn registered(&self, name: &str, account_type: &str) -> anyhow::Result<User> {
         let email = format!("{name}@bench.example");
         let body = json!({"email": email, "password": PASSWORD, "name": "Bench User", "account_type": account_type});
-        self.expect("/v1/users", None, None, &body, StatusCode::ACCEPTED).await?;
+        self.post_expecting("/v1/users", None, None, &body, StatusCode::ACCEPTED).await?;
         let token = self.mailed_verification_token(&email).await?;
-        self.expect("/v1/users/verify-email", None, None, &json!({"token": token}), StatusCode::OK).await?;
+        self.post_expecting("/v1/users/verify-email", None, None, &json!({"token": token}), StatusCode::OK).await?;
         self.signed_in(name).await
     }
 
@@ -128,7 +128,7 @@ impl Api {
     pub async fn signed_in(&self, name: &str) -> anyhow::Result<User> {
         let email = format!("{name}@bench.example");
         let session = json!({"email": email, "password": PASSWORD});
-        let signed_in = self.expect("/v1/sessions", None, None, &session, StatusCode::CREATED).await?;
+        let signed_in = self.post_expecting("/v1/sessions", None, None, &session, StatusCode::CREATED).await?;
         let token = signed_in["token"].as_str().context("sign-in answer has no token")?.to_owned();
         Ok(User { token, email })
     }
@@ -137,11 +137,11 @@ impl Api {
     pub async fn fund(&self, user: &User, amount_minor: i64) -> anyhow::Result<()> {
         let card = json!({"type": "card", "card": {"number": APPROVED_CARD, "exp_month": 12, "exp_year": 2035,
             "cvc": "123", "holder_name": "Bench User"}});
-        let pm = self.expect("/v1/payment-methods", Some(&user.token), None, &card, StatusCode::CREATED).await?;
+        let pm = self.post_expecting("/v1/payment-methods", Some(&user.token), None, &card, StatusCode::CREATED).await?;
         let pm = pm["id"].as_str().context("payment method answer has no id")?;
         let deposit = json!({"amount": amount_minor, "currency": "usd", "payment_method": pm});
         let key = format!("fund-{}", user.email);
-        self.expect("/v1/deposits", Some(&user.token), Some(&key), &deposit, StatusCode::CREATED).await?;
+        self.post_expecting("/v1/deposits", Some(&user.token), Some(&key), &deposit, StatusCode::CREATED).await?;
         Ok(())
     }
 
@@ -238,7 +238,7 @@ impl Api {
         req
     }
 
-    async fn expect(
+    async fn post_expecting(
         &self,
         path: &str,
         token: Option<&str>,
