@@ -11,18 +11,10 @@ use crate::outbox_rows::{self, OutboxTuple, outbox_columns, short};
 #[async_trait]
 impl MailOutboxStore for SqliteStore {
     async fn enqueue_mail(&self, m: &OutboxMail) -> Result<(), StorageError> {
-        sqlx::query(outbox_rows::INSERT)
-            .bind(&m.id)
-            .bind(&m.to)
-            .bind(&m.kind)
-            .bind(&m.subject)
-            .bind(&m.text)
-            .bind(&m.html)
-            .bind(m.created_at_us)
-            .execute(&self.pool)
-            .await
-            .map_err(app_error)?;
-        Ok(())
+        // The same insert other stores make inside their own transactions.
+        let mut tx = self.pool.begin().await.map_err(app_error)?;
+        crate::account_sql::sqlite::insert_mail(&mut tx, m).await?;
+        tx.commit().await.map_err(app_error)
     }
 
     async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError> {
