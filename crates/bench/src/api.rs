@@ -137,7 +137,8 @@ impl Api {
     pub async fn fund(&self, user: &User, amount_minor: i64) -> anyhow::Result<()> {
         let card = json!({"type": "card", "card": {"number": APPROVED_CARD, "exp_month": 12, "exp_year": 2035,
             "cvc": "123", "holder_name": "Bench User"}});
-        let pm = self.post_expecting("/v1/payment-methods", Some(&user.token), None, &card, StatusCode::CREATED).await?;
+        let pm =
+            self.post_expecting("/v1/payment-methods", Some(&user.token), None, &card, StatusCode::CREATED).await?;
         let pm = pm["id"].as_str().context("payment method answer has no id")?;
         let deposit = json!({"amount": amount_minor, "currency": "usd", "payment_method": pm});
         let key = format!("fund-{}", user.email);
