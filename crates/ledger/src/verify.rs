@@ -39,7 +39,7 @@ impl VerifyReport {
 }
 
 /// The invariants, with their descriptions; backends fill in the counts.
-pub const INVARIANTS: [(&str, &str); 7] = [
+pub const INVARIANTS: [(&str, &str); 8] = [
     ("journals_balance", "every journal's postings sum to zero"),
     ("postings_match_currency", "every posting's account has its journal's currency"),
     ("balances_match_postings", "every account's balance equals the sum of its postings"),
@@ -47,4 +47,5 @@ pub const INVARIANTS: [(&str, &str); 7] = [
     ("no_negative_user_balance", "no user account's available balance is below zero"),
     ("pending_matches_holds", "every account's pending amounts equal its pending holds"),
     ("holds_resolved_once", "no hold is both posted and voided, and every posted hold has exactly one journal"),
+    ("references_exist", "every posting names an existing journal and account, and every journal's hold exists"),
 ];

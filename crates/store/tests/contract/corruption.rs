@@ -4,7 +4,7 @@ use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, TestResult, contract, hold, transfer};
 
-contract!(database_refuses_to_overdraw_a_user, verify_detects_tampering);
+contract!(database_refuses_to_overdraw_a_user, verify_detects_tampering, verify_detects_doubled_postings);
 
 async fn database_refuses_to_overdraw_a_user(b: TestBackend) -> TestResult {
     let Some(books) = Books::new(b).await? else { return Ok(()) };
@@ -46,6 +46,33 @@ async fn verify_detects_tampering(b: TestBackend) -> TestResult {
     assert_eq!(ledger.verify().await?.failures(), vec!["pending_matches_holds", "holds_resolved_once"]);
     books.raw("UPDATE holds SET status = 'pending' WHERE reference = 'h1'").await?;
 
+    // No foreign keys on the batch's rows (migration 0025): verify proves the references.
+    books.raw("UPDATE postings SET account_id = 999999 WHERE amount > 0").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["balances_match_postings", "references_exist"]);
+    let check = &report.checks[7];
+    assert_eq!(check.violations, 1);
+    assert!(check.examples[0].contains("missing account 999999"), "{:?}", check.examples);
+    books.raw(&format!("UPDATE postings SET account_id = {} WHERE amount > 0", alice.0)).await?;
+    books.assert_verified().await?;
+    books.raw("UPDATE journals SET hold_id = 424242 WHERE reference = 'dep_1'").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["references_exist"]);
+    assert!(report.checks[7].examples[0].contains("missing hold 424242"), "{:?}", report.checks[7].examples);
+    books.raw("UPDATE journals SET hold_id = NULL WHERE reference = 'dep_1'").await?;
+    books.raw("DELETE FROM journals WHERE reference = 'dep_1'").await?;
+    let report = ledger.verify().await?;
+    assert!(report.failures().contains(&"references_exist"), "{:?}", report.failures());
+    assert!(report.checks[7].examples[0].contains("missing journal"), "{:?}", report.checks[7].examples);
+    Ok(())
+}
+
+async fn verify_detects_doubled_postings(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let (alice, sys) = (books.user("alice").await?, books.system);
+    let ledger = &books.stores.ledger;
+    ledger.execute(&[transfer("dep_1", sys, alice, 100)?]).await?;
+    books.assert_verified().await?;
     books.raw("UPDATE postings SET amount = amount * 2 WHERE amount > 0").await?;
     let report = ledger.verify().await?;
     assert_eq!(report.failures(), vec!["journals_balance", "balances_match_postings"]);
