@@ -11,15 +11,21 @@ pub(crate) const DUE: &str = concat!(
     " FROM line_notices n JOIN transactions t ON t.id = n.txn_id ORDER BY n.queued_at_us, n.txn_id LIMIT $1"
 );
 
-/// Removes one notice (the guard against mailing twice).
-pub(crate) const REMOVE: &str = "DELETE FROM line_notices WHERE txn_id = $1";
+/// Removes a round's notices in one statement and names those it removed: a notice another
+/// worker removed first is not mailed twice (SQLite: the ids as one JSON array).
+pub(crate) const REMOVE_SQLITE: &str =
+    "DELETE FROM line_notices WHERE txn_id IN (SELECT value FROM json_each($1)) RETURNING txn_id";
+
+/// [`REMOVE_SQLITE`] on PostgreSQL (the ids as an array).
+pub(crate) const REMOVE_PG: &str = "DELETE FROM line_notices WHERE txn_id = ANY($1::text[]) RETURNING txn_id";
 
 /// How many wait.
 pub(crate) const COUNT: &str = "SELECT COUNT(*) FROM line_notices";
 
 /// The [`okpay_app::ports::NoticeStore`] implementation for `$store`.
+/// `$remove` is the backend's removal statement and `$ids` turns `&[&str]` into its bind.
 macro_rules! impl_notice_store {
-    ($store:ty) => {
+    ($store:ty, $remove:expr, $ids:expr) => {
         #[async_trait]
         impl NoticeStore for $store {
             async fn due_notices(&self, limit: u32) -> Result<Vec<StatementLine>, StorageError> {
@@ -29,11 +35,18 @@ macro_rules! impl_notice_store {
             }
 
             async fn finish_notices(&self, done: &[NoticeDone]) -> Result<usize, StorageError> {
+                if done.is_empty() {
+                    return Ok(0);
+                }
+                let ids: Vec<&str> = done.iter().map(|d| d.txn_id.as_str()).collect();
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
+                let removed: Vec<String> =
+                    sqlx::query_scalar($remove).bind(($ids)(&ids)?).fetch_all(&mut *tx).await.map_err(app_error)?;
+                let removed: std::collections::HashSet<String> = removed.into_iter().collect();
                 let mut queued = 0;
                 for d in done {
-                    let removed = sqlx::query(q::REMOVE).bind(&d.txn_id).execute(&mut *tx).await.map_err(app_error)?;
-                    if removed.rows_affected() == 1
+                    if removed.contains(&d.txn_id)
                         && let Some(mail) = &d.mail
                     {
                         insert_mail(&mut tx, mail).await?;

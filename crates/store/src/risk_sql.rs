@@ -40,14 +40,51 @@ const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM (
              ORDER BY created_at_us DESC LIMIT 200) AS recent
          GROUP BY counterparty HAVING MIN(created_at_us) >= $2) AS firsts";
 
-const ADD_FLAG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (txn_id, flag) DO NOTHING";
+/// A batch of flags in one statement (SQLite: one JSON array of rows); a flag already raised
+/// on a row is kept as it is.
+const ADD_FLAGS_SQLITE: &str =
+    "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($1)
+     WHERE true ON CONFLICT (txn_id, flag) DO NOTHING";
+
+/// A batch of flags in one statement (PostgreSQL: one array per column).
+const ADD_FLAGS_PG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
+     SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+     ON CONFLICT (txn_id, flag) DO NOTHING";
+
+/// Writes `flags` on SQLite: one statement, so the batch is stored whole or not at all.
+async fn add_flags_sqlite(pool: &sqlx::SqlitePool, flags: &[FlagRecord]) -> Result<(), StorageError> {
+    let rows: Vec<(&str, &str, &str, &str, i64, i64)> = flags
+        .iter()
+        .map(|f| {
+            (f.txn_id.as_str(), f.flag.as_str(), f.rule.as_str(), f.owner.as_str(), f.txn_created_us, f.created_at_us)
+        })
+        .collect();
+    sqlx::query(ADD_FLAGS_SQLITE).bind(crate::rows::to_json(&rows)?).execute(pool).await.map_err(app_error)?;
+    Ok(())
+}
+
+/// Writes `flags` on PostgreSQL: one statement, so the batch is stored whole or not at all.
+async fn add_flags_pg(pool: &sqlx::PgPool, flags: &[FlagRecord]) -> Result<(), StorageError> {
+    let column = |f: fn(&FlagRecord) -> &str| flags.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(ADD_FLAGS_PG)
+        .bind(column(|f| &f.txn_id))
+        .bind(column(|f| &f.flag))
+        .bind(column(|f| &f.rule))
+        .bind(column(|f| &f.owner))
+        .bind(flags.iter().map(|f| f.txn_created_us).collect::<Vec<_>>())
+        .bind(flags.iter().map(|f| f.created_at_us).collect::<Vec<_>>())
+        .execute(pool)
+        .await
+        .map_err(app_error)?;
+    Ok(())
+}
 
 const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
      WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
 
 macro_rules! impl_risk_store {
-    ($store:ty) => {
+    ($store:ty, $add_flags:ident) => {
         #[async_trait]
         impl RiskStore for $store {
             async fn usage(
@@ -99,21 +136,11 @@ macro_rules! impl_risk_store {
             }
 
             async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError> {
-                // One transaction: a batch of flags costs one commit, and is stored whole or not.
-                let mut tx = self.pool.begin().await.map_err(app_error)?;
-                for f in flags {
-                    sqlx::query(ADD_FLAG)
-                        .bind(&f.txn_id)
-                        .bind(&f.flag)
-                        .bind(&f.rule)
-                        .bind(&f.owner)
-                        .bind(f.txn_created_us)
-                        .bind(f.created_at_us)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(app_error)?;
+                if flags.is_empty() {
+                    return Ok(());
                 }
-                tx.commit().await.map_err(app_error)
+                let _turn = self.write_turn().await;
+                $add_flags(&self.pool, flags).await
             }
 
             async fn flags_between(
@@ -134,5 +161,5 @@ macro_rules! impl_risk_store {
     };
 }
 
-impl_risk_store!(SqliteStore);
-impl_risk_store!(PgStore);
+impl_risk_store!(SqliteStore, add_flags_sqlite);
+impl_risk_store!(PgStore, add_flags_pg);

@@ -10,4 +10,6 @@ use crate::error::app_error;
 use crate::notice_sql::{self as q, impl_notice_store};
 use crate::records::{self, LineTuple};
 
-impl_notice_store!(PgStore);
+impl_notice_store!(PgStore, q::REMOVE_PG, |ids: &[&str]| Ok::<_, StorageError>(
+    ids.iter().map(|id| (*id).to_owned()).collect::<Vec<String>>()
+));

@@ -38,7 +38,7 @@ impl IdempotencyStore for SqliteStore {
         // One statement in its own transaction: one fsync for the whole batch. The first
         // response wins: a racing duplicate request must replay it, not replace it.
         let json = to_json(&rows)?;
-        let _gate = self.write_gate.lock().await;
+        let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6

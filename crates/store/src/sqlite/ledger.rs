@@ -17,7 +17,7 @@ impl LedgerStore for SqliteStore {
         if cmds.is_empty() {
             return Ok(Vec::new());
         }
-        let _gate = self.write_gate.lock().await;
+        let _turn = self.write_turn().await;
         // IMMEDIATE: the batch reads then writes; take the write lock before the reads.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(ledger_error)?;
         match batch::run(&mut tx, cmds).await {

@@ -45,7 +45,11 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Page cache per connection: negative means KiB, so 64 MiB.
 pub(super) const CACHE_SIZE_PRAGMA: &str = "-65536";
 
-/// Bytes of the database file mapped into memory for reads.
+/// Bytes of the database file mapped into memory by the history readers (long read-only
+/// transactions over many pages). The pool maps nothing: a connection whose next transaction
+/// finds the database changed unmaps its whole map and faults it back page by page, and with
+/// a commit every few milliseconds that `munmap` (and its TLB shootdown on the other core) cost
+/// more than the `pread` copies it saves (perf on the HTTP benchmark).
 pub(super) const MMAP_SIZE_BYTES: u64 = 1 << 30;
 
 /// WAL pages between automatic checkpoints (4 KiB pages: about 64 MiB of WAL).
@@ -56,8 +60,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The SQLite implementation of every store trait.
 pub(crate) struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    /// Taken by this process's batch writers (ledger, idempotency records) around their write
-    /// transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
+    /// Taken through [`SqliteStore::write_turn`] by this process's hot writers around their
+    /// write transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
     /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate
     /// avoids. Other processes on the same file still wait through `busy_timeout`.
     write_gate: tokio::sync::Mutex<()>,
@@ -77,6 +81,17 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// This process's turn to write: taken around every hot write transaction (ledger batches,
+    /// idempotency records, risk flags, notices, the mail worker's updates). SQLite's busy
+    /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
+    /// gate hands over as soon as the previous writer commits. Hold it for one transaction only
+    /// and never take it twice.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        Some(self.write_gate.lock().await)
+    }
+}
+
 /// Opens (creating if needed) the database file of a `sqlite://PATH` URL.
 pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePool, StoreError> {
     let connect_error = |source| StoreError::Connect { backend: NAME, source };
@@ -91,8 +106,8 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePoo
         // A page cache big enough for the hot indexes (the default 2 MiB misses on every
         // reference lookup once the books hold a few hundred thousand journals).
         .pragma("cache_size", CACHE_SIZE_PRAGMA)
-        // Reads through a memory map instead of a `pread` copy per page.
-        .pragma("mmap_size", MMAP_SIZE_BYTES.to_string())
+        // No memory map for the pool (see MMAP_SIZE_BYTES).
+        .pragma("mmap_size", "0")
         // Statement journals in memory, not in a temporary file.
         .pragma("temp_store", "memory")
         // Checkpoint less often: a page changed by many batches is copied back once.

@@ -10,4 +10,4 @@ use crate::error::app_error;
 use crate::notice_sql::{self as q, impl_notice_store};
 use crate::records::{self, LineTuple};
 
-impl_notice_store!(SqliteStore);
+impl_notice_store!(SqliteStore, q::REMOVE_SQLITE, |ids: &[&str]| crate::rows::to_json(ids));

@@ -18,6 +18,7 @@ impl MailOutboxStore for SqliteStore {
     }
 
     async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError> {
+        let _turn = self.write_turn().await;
         let rows: Vec<OutboxTuple> = sqlx::query_as(concat!(
             "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at_us = $2 WHERE id IN (",
             "SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at_us <= $1 ",
@@ -37,12 +38,14 @@ impl MailOutboxStore for SqliteStore {
         if ids.is_empty() {
             return Ok(());
         }
+        let _turn = self.write_turn().await;
         let ids = crate::rows::to_json(ids)?;
         sqlx::query(outbox_rows::SENT_SQLITE).bind(ids).bind(now_us).execute(&self.pool).await.map_err(app_error)?;
         Ok(())
     }
 
     async fn mail_retry_at(&self, id: &str, next_attempt_at_us: i64, error: &str) -> Result<(), StorageError> {
+        let _turn = self.write_turn().await;
         sqlx::query(outbox_rows::RETRY)
             .bind(id)
             .bind(next_attempt_at_us)
@@ -54,6 +57,7 @@ impl MailOutboxStore for SqliteStore {
     }
 
     async fn mail_failed(&self, id: &str, error: &str, now_us: i64) -> Result<(), StorageError> {
+        let _turn = self.write_turn().await;
         sqlx::query(outbox_rows::FAILED)
             .bind(id)
             .bind(short(error))
