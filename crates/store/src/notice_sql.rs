@@ -1,6 +1,6 @@
-//! The `line_notices` queue's statements, shared by both backends; the
-//! [`okpay_app::ports::NoticeStore`] implementation is expanded in each backend's `notices`
-//! module (whose `insert_mail` and `Tx` it uses).
+//! The `line_notices` queue's statements, shared by both backends except the removal (how a
+//! list of ids is bound differs); the [`okpay_app::ports::NoticeStore`] implementation is
+//! expanded in each backend's `notices` module (whose `insert_mail` and `Tx` it uses).
 
 use crate::records::line_columns;
 

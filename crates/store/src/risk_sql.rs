@@ -1,6 +1,7 @@
-//! [`RiskStore`] for both backends: the statements are the same text on SQLite and
-//! PostgreSQL (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
-//! implementation is generated for each store type.
+//! [`RiskStore`] for both backends: the reads are the same text on SQLite and PostgreSQL
+//! (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
+//! implementation is generated for each store type; only the batch insert of flags is written
+//! per backend (a JSON array on SQLite, one array per column on PostgreSQL).
 
 use async_trait::async_trait;
 use okpay_app::ports::{FlagRecord, RiskStore, Scope};

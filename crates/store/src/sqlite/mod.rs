@@ -79,9 +79,7 @@ impl SqliteStore {
             readers: std::sync::Arc::new(reader::Readers::new(path)),
         }
     }
-}
 
-impl SqliteStore {
     /// This process's turn to write: taken around every hot write transaction (ledger batches,
     /// idempotency records, risk flags, notices, the mail worker's updates). SQLite's busy
     /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
