@@ -52,20 +52,16 @@ pub async fn notify_due(app: &App) -> Result<usize, AppError> {
     if lines.is_empty() {
         return Ok(0);
     }
-    // Owners read once per round: a merchant's many payments received share one read.
-    let mut owners: HashMap<String, Option<UserRecord>> = HashMap::new();
+    // Owners read once per round, in one read: a merchant's many payments received share it.
+    let mut ids: Vec<&str> = lines.iter().map(|l| l.owner.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let owners: HashMap<String, UserRecord> =
+        app.store.users_by_ids(&ids).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
     let mut done = Vec::with_capacity(lines.len());
     for line in &lines {
-        let owner = match owners.get(&line.owner) {
-            Some(known) => known.clone(),
-            None => {
-                let read = app.store.user_by_id(&line.owner).await?;
-                owners.insert(line.owner.clone(), read.clone());
-                read
-            }
-        };
-        let mail = match owner {
-            Some(o) => app.notice_mail(&o, line)?,
+        let mail = match owners.get(&line.owner) {
+            Some(o) => app.notice_mail(o, line)?,
             None => None,
         };
         done.push(NoticeDone { txn_id: line.id.clone(), mail });

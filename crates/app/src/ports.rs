@@ -190,6 +190,8 @@ pub trait UserStore: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StorageError>;
     /// Looks a user up by id.
     async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StorageError>;
+    /// The users of `ids` that exist, in one read (any order; an unknown id is left out).
+    async fn users_by_ids(&self, ids: &[&str]) -> Result<Vec<UserRecord>, StorageError>;
 }
 
 /// A live session as authentication reads it, with its user.

@@ -1,6 +1,6 @@
 //! The `line_notices` queue's statements, shared by both backends except the removal (how a
 //! list of ids is bound differs); the [`okpay_app::ports::NoticeStore`] implementation is
-//! expanded in each backend's `notices` module (whose `insert_mail` and `Tx` it uses).
+//! expanded in each backend's `notices` module.
 
 use crate::records::line_columns;
 
@@ -23,9 +23,10 @@ pub(crate) const REMOVE_PG: &str = "DELETE FROM line_notices WHERE txn_id = ANY(
 pub(crate) const COUNT: &str = "SELECT COUNT(*) FROM line_notices";
 
 /// The [`okpay_app::ports::NoticeStore`] implementation for `$store`.
-/// `$remove` is the backend's removal statement and `$ids` turns `&[&str]` into its bind.
+/// `$remove` is the backend's removal statement and `$ids` turns `&[&str]` into its bind;
+/// `$insert_mails` inserts a round's mails in one statement.
 macro_rules! impl_notice_store {
-    ($store:ty, $remove:expr, $ids:expr) => {
+    ($store:ty, $remove:expr, $ids:expr, $insert_mails:expr) => {
         #[async_trait]
         impl NoticeStore for $store {
             async fn due_notices(&self, limit: u32) -> Result<Vec<StatementLine>, StorageError> {
@@ -44,17 +45,17 @@ macro_rules! impl_notice_store {
                 let removed: Vec<String> =
                     sqlx::query_scalar($remove).bind(($ids)(&ids)?).fetch_all(&mut *tx).await.map_err(app_error)?;
                 let removed: std::collections::HashSet<String> = removed.into_iter().collect();
-                let mut queued = 0;
-                for d in done {
-                    if removed.contains(&d.txn_id)
-                        && let Some(mail) = &d.mail
-                    {
-                        insert_mail(&mut tx, mail).await?;
-                        queued += 1;
-                    }
+                let mails: Vec<&OutboxMail> =
+                    done.iter().filter(|d| removed.contains(&d.txn_id)).filter_map(|d| d.mail.as_ref()).collect();
+                if !mails.is_empty() {
+                    sqlx::query($insert_mails)
+                        .bind(crate::outbox_rows::many(&mails)?)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(app_error)?;
                 }
                 tx.commit().await.map_err(app_error)?;
-                Ok(queued)
+                Ok(mails.len())
             }
 
             async fn queued_notices(&self) -> Result<i64, StorageError> {

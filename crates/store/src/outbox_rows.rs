@@ -55,3 +55,34 @@ pub(crate) const MAX_ERROR_CHARS: usize = 500;
 pub(crate) fn short(error: &str) -> String {
     error.chars().take(MAX_ERROR_CHARS).collect()
 }
+
+/// Inserts many new pending rows in one statement (SQLite): `$1` is a JSON array of
+/// [`many`] rows, `$2` the time.
+pub(crate) const INSERT_MANY_SQLITE: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
+     html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m.value ->> 0, m.value ->> 1, \
+     m.value ->> 2, m.value ->> 3, m.value ->> 4, m.value ->> 5, 'pending', 0, m.value ->> 6, m.value ->> 6 \
+     FROM json_each($1) AS m ORDER BY m.key";
+/// [`INSERT_MANY_SQLITE`] on PostgreSQL (the same JSON array).
+pub(crate) const INSERT_MANY_PG: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
+     html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m ->> 0, m ->> 1, m ->> 2, m ->> 3, \
+     m ->> 4, m ->> 5, 'pending', 0, (m ->> 6)::bigint, (m ->> 6)::bigint \
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(m, n) ORDER BY n";
+
+/// `mails` as the JSON array of rows [`INSERT_MANY_SQLITE`] and [`INSERT_MANY_PG`] take.
+pub(crate) fn many(mails: &[&OutboxMail]) -> Result<String, okpay_ledger::StorageError> {
+    let rows: Vec<(&str, &str, &str, &str, &str, &str, i64)> = mails
+        .iter()
+        .map(|m| {
+            (
+                m.id.as_str(),
+                m.to.as_str(),
+                m.kind.as_str(),
+                m.subject.as_str(),
+                m.text.as_str(),
+                m.html.as_str(),
+                m.created_at_us,
+            )
+        })
+        .collect();
+    crate::rows::to_json(&rows)
+}

@@ -10,9 +10,17 @@ use crate::postgres::PgStore;
 use crate::records::{self, UserTuple, user_columns};
 use crate::sqlite::SqliteStore;
 
-/// The [`UserStore`] implementation for `$store`.
+/// Users whose ids are in a JSON array of strings (SQLite).
+const BY_IDS_SQLITE: &str =
+    concat!("SELECT ", user_columns!(), " FROM users WHERE id IN (SELECT value FROM json_each($1))");
+/// [`BY_IDS_SQLITE`] on PostgreSQL (the same JSON array).
+const BY_IDS_PG: &str =
+    concat!("SELECT ", user_columns!(), " FROM users WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))");
+
+/// The [`UserStore`] implementation for `$store`; `$by_ids` is its [`BY_IDS_SQLITE`] or
+/// [`BY_IDS_PG`].
 macro_rules! impl_user_store {
-    ($store:ty) => {
+    ($store:ty, $by_ids:expr) => {
         #[async_trait]
         impl UserStore for $store {
             async fn insert_user(&self, u: &UserRecord) -> Result<bool, StorageError> {
@@ -58,9 +66,21 @@ macro_rules! impl_user_store {
                         .map_err(app_error)?;
                 Ok(row.map(records::user))
             }
+
+            async fn users_by_ids(&self, ids: &[&str]) -> Result<Vec<UserRecord>, StorageError> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let rows: Vec<UserTuple> = sqlx::query_as($by_ids)
+                    .bind(crate::rows::to_json(ids)?)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(app_error)?;
+                Ok(rows.into_iter().map(records::user).collect())
+            }
         }
     };
 }
 
-impl_user_store!(SqliteStore);
-impl_user_store!(PgStore);
+impl_user_store!(SqliteStore, BY_IDS_SQLITE);
+impl_user_store!(PgStore, BY_IDS_PG);

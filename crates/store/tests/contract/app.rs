@@ -38,9 +38,15 @@ async fn users(b: TestBackend) -> TestResult {
     assert!(app.insert_user(&alice).await?);
     assert!(!app.insert_user(&user("usr_other", "alice@example.com")).await?, "email taken");
     assert_eq!(app.user_by_email("alice@example.com").await?, Some(alice.clone()));
-    assert_eq!(app.user_by_id("usr_alice").await?, Some(alice));
+    assert_eq!(app.user_by_id("usr_alice").await?, Some(alice.clone()));
     assert_eq!(app.user_by_id("usr_other").await?, None, "the refused insert wrote nothing");
     assert_eq!(app.user_by_email("bob@example.com").await?, None);
+    let bob = user("usr_bob", "bob@example.com");
+    assert!(app.insert_user(&bob).await?);
+    let mut both = app.users_by_ids(&["usr_bob", "usr_nobody", "usr_alice"]).await?;
+    both.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(both, vec![alice, bob], "both users read whole, the unknown id left out");
+    assert!(app.users_by_ids(&[]).await?.is_empty());
     assert_eq!((app.backend(), books.stores.backend), (books.stores.backend, app.backend()));
     app.ping().await?;
     Ok(())
