@@ -1,5 +1,5 @@
 //! Group commit for rows that are written after the money moved: idempotent responses, risk
-//! flags.
+//! flags ([`AfterMoney`]: both kinds share a commit).
 //!
 //! One commit per row would cost one fsync per row and, on SQLite, a turn at the single write
 //! lock; under load that, not the ledger, limits throughput. A [`GroupCommit`] writer takes
@@ -13,12 +13,36 @@ use std::future::Future;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::AppError;
+use crate::ports::{FlagRecord, KeyedResponse};
 
 /// Most rows stored in one commit.
 pub const MAX_BATCH: usize = 512;
 
 /// Rows waiting for the writer before callers wait for room (backpressure).
 const QUEUE_CAPACITY: usize = 4 * MAX_BATCH;
+
+/// A row written after the money moved.
+#[derive(Debug, Clone)]
+pub enum AfterMoney {
+    /// An idempotent response, stored before it is sent.
+    Response(KeyedResponse),
+    /// One assessment's risk flags.
+    Flags(Vec<FlagRecord>),
+}
+
+impl AfterMoney {
+    /// A batch's responses and flags, each in the order they came.
+    pub fn split(rows: Vec<AfterMoney>) -> (Vec<KeyedResponse>, Vec<FlagRecord>) {
+        let (mut responses, mut flags) = (Vec::new(), Vec::new());
+        for row in rows {
+            match row {
+                AfterMoney::Response(r) => responses.push(r),
+                AfterMoney::Flags(f) => flags.extend(f),
+            }
+        }
+        (responses, flags)
+    }
+}
 
 struct Job<T> {
     row: T,

@@ -128,11 +128,10 @@ pub struct App {
     pub banks: Arc<dyn bank_rail::BankRail>,
     /// In-flight idempotency keys of this process.
     pub idempotency: idempotency::InFlight,
-    /// Stores idempotent responses in group commits (a request waits for its batch, so a
-    /// response is never sent before it is replayable).
-    pub responses: group_commit::GroupCommit<ports::KeyedResponse>,
-    /// Stores risk flags (one assessment's at a time) in group commits.
-    pub flags: group_commit::GroupCommit<Vec<ports::FlagRecord>>,
+    /// Stores idempotent responses and risk flags, the rows written after money moved, in
+    /// group commits that mix both (a request waits for its batch, so a response is never sent
+    /// before it is replayable).
+    pub after_money: group_commit::GroupCommit<group_commit::AfterMoney>,
     /// Settings.
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
@@ -157,18 +156,25 @@ impl App {
     pub fn new(store: Arc<dyn ports::AppStore>, ledger: Ledger, config: AppConfig) -> App {
         let accounts = accounts::Accounts::new(ledger.store().clone());
         App {
-            responses: group_commit::GroupCommit::start("idempotency", {
+            after_money: group_commit::GroupCommit::start("after-money", {
                 let store = store.clone();
-                move |rows: Vec<ports::KeyedResponse>| {
+                move |rows: Vec<group_commit::AfterMoney>| {
                     let store = store.clone();
-                    async move { store.store_idempotent_responses(&rows).await.map_err(AppError::from) }
-                }
-            }),
-            flags: group_commit::GroupCommit::start("risk flag", {
-                let store = store.clone();
-                move |assessments: Vec<Vec<ports::FlagRecord>>| {
-                    let store = store.clone();
-                    async move { store.add_flags(&assessments.concat()).await.map_err(AppError::from) }
+                    async move {
+                        let (responses, flags) = group_commit::AfterMoney::split(rows);
+                        if store.store_after_money(&responses, &flags).await.is_ok() {
+                            return Ok(());
+                        }
+                        // Failed together: try each kind alone, so a bad flag cannot keep
+                        // the batch's responses from being stored (or the other way round).
+                        let stored = store.store_after_money(&responses, &[]).await;
+                        let flagged = store.store_after_money(&[], &flags).await;
+                        match (stored, flagged) {
+                            (Ok(()), Ok(())) => Ok(()),
+                            (Err(e), _) => Err(AppError::internal(format!("idempotent responses: {e}"))),
+                            (Ok(()), Err(e)) => Err(AppError::internal(format!("risk flags: {e}"))),
+                        }
+                    }
                 }
             }),
             store,

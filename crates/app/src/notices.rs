@@ -21,6 +21,11 @@ use crate::ports::{NoticeDone, OutboxMail, UserRecord};
 
 /// Most notices handled per round (one database transaction).
 pub const BATCH: u32 = 200;
+/// How long a woken worker waits before its round, so the notices of the ledger batches
+/// committed right after the wake-up join it: one write transaction for several batches'
+/// notices (each round is a write on SQLite, which has one writer at a time). A notice mail
+/// leaves at most this much later.
+pub const GATHER: Duration = Duration::from_millis(20);
 /// How often to look for notices when nothing wakes the worker (those of other processes, or
 /// left by a round that failed).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -40,7 +45,10 @@ pub async fn run(app: App) {
             continue; // more may be waiting
         }
         tokio::select! {
-            () = app.notice_wakeup.notified() => {}
+            () = app.notice_wakeup.notified() => {
+                // The notices of the next few ledger batches join this round.
+                tokio::time::sleep(GATHER).await;
+            }
             () = tokio::time::sleep(POLL_INTERVAL) => {}
         }
     }

@@ -273,16 +273,9 @@ pub trait HistoryStore: Send + Sync {
 /// Idempotency keys and their stored responses (kept at least 24 h).
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// The response stored for `(owner, key)`, if any.
+    /// The response stored for `(owner, key)`, if any. (Responses are stored with
+    /// [`AppStore::store_after_money`].)
     async fn idempotent_response(&self, owner: &str, key: &str) -> Result<Option<StoredResponse>, StorageError>;
-    /// Stores responses in one durable commit; where a response is already stored for a key,
-    /// keeps the first.
-    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError>;
-    /// Stores one response (a batch of one).
-    async fn store_idempotent_response(&self, owner: &str, key: &str, r: &StoredResponse) -> Result<(), StorageError> {
-        let row = KeyedResponse { owner: owner.to_owned(), key: key.to_owned(), response: r.clone() };
-        self.store_idempotent_responses(std::slice::from_ref(&row)).await
-    }
     /// Deletes keys created before `before_us`; returns how many.
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError>;
 }
@@ -403,4 +396,8 @@ pub trait AppStore:
     fn backend(&self) -> &'static str;
     /// Checks that the database answers (for `/healthz`).
     async fn ping(&self) -> Result<(), StorageError>;
+    /// Stores the rows written after money moved — idempotent responses (where a key already
+    /// has one, the first is kept) and risk flags (a flag already raised is kept) — in one
+    /// durable commit, all or none: one write transaction for both kinds of row.
+    async fn store_after_money(&self, responses: &[KeyedResponse], flags: &[FlagRecord]) -> Result<(), StorageError>;
 }

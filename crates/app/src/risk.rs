@@ -89,7 +89,7 @@ impl App {
             })
             .collect();
         // Batched with other assessments' flags: one commit for many.
-        self.flags.write(flags).await?;
+        self.after_money.write(crate::group_commit::AfterMoney::Flags(flags)).await?;
         for (rule, _) in &fired {
             metrics::counter!("okpay_risk_flags_total", "rule" => rule.as_str()).increment(1);
             tracing::info!(txn = %line.id, owner = %line.owner, rule = rule.as_str(), "unusual activity flagged");

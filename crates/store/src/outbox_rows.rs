@@ -24,19 +24,21 @@ pub(crate) const INSERT: &str = "INSERT INTO mail_outbox (id, to_addr, kind, sub
      attempts, next_attempt_at_us, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
 /// Marks rows sent and blanks their bodies; `$1` names the rows ([`SENT_SQLITE`], [`SENT_PG`]).
 macro_rules! sent_sql {
-    ($ids:literal) => {
+    ($ids:literal, $pending:literal) => {
         concat!(
             "UPDATE mail_outbox SET status = 'sent', done_at_us = $2, text_body = '', html_body = '', \
              last_error = NULL WHERE ",
             $ids,
-            " AND status = 'pending'"
+            " AND ",
+            $pending
         )
     };
 }
-/// Marks the rows of a JSON array of ids sent (SQLite).
-pub(crate) const SENT_SQLITE: &str = sent_sql!("id IN (SELECT value FROM json_each($1))");
+/// Marks the rows of a JSON array of ids sent (SQLite). `+status` keeps the planner on the
+/// primary key: through the `(status, …)` index it would scan every pending row.
+pub(crate) const SENT_SQLITE: &str = sent_sql!("id IN (SELECT value FROM json_each($1))", "+status = 'pending'");
 /// Marks the rows of an array of ids sent (PostgreSQL).
-pub(crate) const SENT_PG: &str = sent_sql!("id = ANY($1)");
+pub(crate) const SENT_PG: &str = sent_sql!("id = ANY($1)", "status = 'pending'");
 /// Schedules a retry.
 pub(crate) const RETRY: &str =
     "UPDATE mail_outbox SET next_attempt_at_us = $2, last_error = $3 WHERE id = $1 AND status = 'pending'";

@@ -54,19 +54,22 @@ const ADD_FLAGS_PG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, o
      ON CONFLICT (txn_id, flag) DO NOTHING";
 
 /// Writes `flags` on SQLite: one statement, so the batch is stored whole or not at all.
-async fn add_flags_sqlite(pool: &sqlx::SqlitePool, flags: &[FlagRecord]) -> Result<(), StorageError> {
+pub(crate) async fn add_flags_sqlite<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    flags: &[FlagRecord],
+) -> Result<(), StorageError> {
     let rows: Vec<(&str, &str, &str, &str, i64, i64)> = flags
         .iter()
         .map(|f| {
             (f.txn_id.as_str(), f.flag.as_str(), f.rule.as_str(), f.owner.as_str(), f.txn_created_us, f.created_at_us)
         })
         .collect();
-    sqlx::query(ADD_FLAGS_SQLITE).bind(crate::rows::to_json(&rows)?).execute(pool).await.map_err(app_error)?;
+    sqlx::query(ADD_FLAGS_SQLITE).bind(crate::rows::to_json(&rows)?).execute(db).await.map_err(app_error)?;
     Ok(())
 }
 
 /// Writes `flags` on PostgreSQL: one statement, so the batch is stored whole or not at all.
-async fn add_flags_pg(pool: &sqlx::PgPool, flags: &[FlagRecord]) -> Result<(), StorageError> {
+pub(crate) async fn add_flags_pg<'c>(db: impl sqlx::PgExecutor<'c>, flags: &[FlagRecord]) -> Result<(), StorageError> {
     let column = |f: fn(&FlagRecord) -> &str| flags.iter().map(f).collect::<Vec<_>>();
     sqlx::query(ADD_FLAGS_PG)
         .bind(column(|f| &f.txn_id))
@@ -75,7 +78,7 @@ async fn add_flags_pg(pool: &sqlx::PgPool, flags: &[FlagRecord]) -> Result<(), S
         .bind(column(|f| &f.owner))
         .bind(flags.iter().map(|f| f.txn_created_us).collect::<Vec<_>>())
         .bind(flags.iter().map(|f| f.created_at_us).collect::<Vec<_>>())
-        .execute(pool)
+        .execute(db)
         .await
         .map_err(app_error)?;
     Ok(())
@@ -85,7 +88,7 @@ const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
      WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
 
 macro_rules! impl_risk_store {
-    ($store:ty, $add_flags:ident) => {
+    ($store:ty) => {
         #[async_trait]
         impl RiskStore for $store {
             async fn usage(
@@ -136,14 +139,6 @@ macro_rules! impl_risk_store {
                 Ok(n)
             }
 
-            async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError> {
-                if flags.is_empty() {
-                    return Ok(());
-                }
-                let _turn = self.write_turn().await;
-                $add_flags(&self.pool, flags).await
-            }
-
             async fn flags_between(
                 &self,
                 owner: &str,
@@ -162,5 +157,5 @@ macro_rules! impl_risk_store {
     };
 }
 
-impl_risk_store!(SqliteStore, add_flags_sqlite);
-impl_risk_store!(PgStore, add_flags_pg);
+impl_risk_store!(SqliteStore);
+impl_risk_store!(PgStore);

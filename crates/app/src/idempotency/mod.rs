@@ -40,7 +40,7 @@ impl Claim {
     /// releases the key.
     pub async fn finish(self, app: &App, response: StoredResponse) -> Result<(), AppError> {
         let row = KeyedResponse { owner: self.owner.clone(), key: self.key.clone(), response };
-        app.responses.write(row).await
+        app.after_money.write(crate::group_commit::AfterMoney::Response(row)).await
     }
 }
 

@@ -59,8 +59,6 @@ pub trait RiskStore: Send + Sync {
     /// received one from them before `since_us`, looking back over the owner's last 200
     /// transfers (bounded work for accounts with long histories).
     async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError>;
-    /// Stores flags (a flag already on its row is kept as it was).
-    async fn add_flags(&self, flags: &[FlagRecord]) -> Result<(), StorageError>;
     /// `(txn_id, flag)` of the owner's rows created in `[from_us, to_us]`.
     async fn flags_between(&self, owner: &str, from_us: i64, to_us: i64)
     -> Result<Vec<(String, String)>, StorageError>;

@@ -23,37 +23,6 @@ impl IdempotencyStore for PgStore {
         row.map(records::response).transpose()
     }
 
-    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let owners: Vec<&str> = rows.iter().map(|r| r.owner.as_str()).collect();
-        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
-        let hashes: Vec<&str> = rows.iter().map(|r| r.response.request_hash.as_str()).collect();
-        let statuses: Vec<i32> = rows.iter().map(|r| i32::from(r.response.status)).collect();
-        let bodies: Vec<&[u8]> = rows.iter().map(|r| r.response.body.as_slice()).collect();
-        let request_ids: Vec<&str> = rows.iter().map(|r| r.response.request_id.as_str()).collect();
-        let times: Vec<i64> = rows.iter().map(|r| r.response.created_at_us).collect();
-        // One statement, so one commit for the whole batch. The first response wins: a racing
-        // duplicate request must replay it, not replace it.
-        sqlx::query(
-            "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
-             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[], $5::bytea[], $6::text[], $7::int8[])
-             ON CONFLICT (owner, key) DO NOTHING",
-        )
-        .bind(&owners)
-        .bind(&keys)
-        .bind(&hashes)
-        .bind(&statuses)
-        .bind(&bodies)
-        .bind(&request_ids)
-        .bind(&times)
-        .execute(&self.pool)
-        .await
-        .map_err(app_error)?;
-        Ok(())
-    }
-
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError> {
         let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_us < $1")
             .bind(before_us)
@@ -62,4 +31,35 @@ impl IdempotencyStore for PgStore {
             .map_err(app_error)?;
         Ok(done.rows_affected())
     }
+}
+
+/// Inserts `rows` (not empty) with one statement through `db`. The first response wins: a
+/// racing duplicate request must replay it, not replace it.
+pub(super) async fn insert_responses<'c>(
+    db: impl sqlx::PgExecutor<'c>,
+    rows: &[KeyedResponse],
+) -> Result<(), StorageError> {
+    let owners: Vec<&str> = rows.iter().map(|r| r.owner.as_str()).collect();
+    let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    let hashes: Vec<&str> = rows.iter().map(|r| r.response.request_hash.as_str()).collect();
+    let statuses: Vec<i32> = rows.iter().map(|r| i32::from(r.response.status)).collect();
+    let bodies: Vec<&[u8]> = rows.iter().map(|r| r.response.body.as_slice()).collect();
+    let request_ids: Vec<&str> = rows.iter().map(|r| r.response.request_id.as_str()).collect();
+    let times: Vec<i64> = rows.iter().map(|r| r.response.created_at_us).collect();
+    sqlx::query(
+        "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[], $5::bytea[], $6::text[], $7::int8[])
+         ON CONFLICT (owner, key) DO NOTHING",
+    )
+    .bind(&owners)
+    .bind(&keys)
+    .bind(&hashes)
+    .bind(&statuses)
+    .bind(&bodies)
+    .bind(&request_ids)
+    .bind(&times)
+    .execute(db)
+    .await
+    .map_err(app_error)?;
+    Ok(())
 }

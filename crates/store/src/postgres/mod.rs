@@ -89,4 +89,22 @@ impl AppStore for PgStore {
         sqlx::query("SELECT 1").execute(&self.pool).await.map_err(app_error)?;
         Ok(())
     }
+
+    async fn store_after_money(
+        &self,
+        responses: &[okpay_app::ports::KeyedResponse],
+        flags: &[okpay_app::ports::FlagRecord],
+    ) -> Result<(), StorageError> {
+        if responses.is_empty() && flags.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(app_error)?;
+        if !responses.is_empty() {
+            idempotency::insert_responses(&mut *tx, responses).await?;
+        }
+        if !flags.is_empty() {
+            crate::risk_sql::add_flags_pg(&mut *tx, flags).await?;
+        }
+        tx.commit().await.map_err(app_error)
+    }
 }

@@ -24,33 +24,6 @@ impl IdempotencyStore for SqliteStore {
         row.map(records::response).transpose()
     }
 
-    async fn store_idempotent_responses(&self, rows: &[KeyedResponse]) -> Result<(), StorageError> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<(&str, &str, &str, u16, String, &str, i64)> = rows
-            .iter()
-            .map(|r| {
-                let p = &r.response;
-                (&*r.owner, &*r.key, &*p.request_hash, p.status, hex::encode(&p.body), &*p.request_id, p.created_at_us)
-            })
-            .collect();
-        // One statement in its own transaction: one fsync for the whole batch. The first
-        // response wins: a racing duplicate request must replay it, not replace it.
-        let json = to_json(&rows)?;
-        let _turn = self.write_turn().await;
-        sqlx::query(
-            "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6
-             FROM json_each($1) WHERE true ON CONFLICT (owner, key) DO NOTHING",
-        )
-        .bind(json)
-        .execute(&self.pool)
-        .await
-        .map_err(app_error)?;
-        Ok(())
-    }
-
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError> {
         let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_us < $1")
             .bind(before_us)
@@ -59,4 +32,29 @@ impl IdempotencyStore for SqliteStore {
             .map_err(app_error)?;
         Ok(done.rows_affected())
     }
+}
+
+/// Inserts `rows` (not empty) with one statement through `db`. The first response wins: a
+/// racing duplicate request must replay it, not replace it.
+pub(super) async fn insert_responses<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    rows: &[KeyedResponse],
+) -> Result<(), StorageError> {
+    let rows: Vec<(&str, &str, &str, u16, String, &str, i64)> = rows
+        .iter()
+        .map(|r| {
+            let p = &r.response;
+            (&*r.owner, &*r.key, &*p.request_hash, p.status, hex::encode(&p.body), &*p.request_id, p.created_at_us)
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO idempotency_keys (owner, key, request_hash, status, body, request_id, created_at_us)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), value ->> 5, value ->> 6
+         FROM json_each($1) WHERE true ON CONFLICT (owner, key) DO NOTHING",
+    )
+    .bind(to_json(&rows)?)
+    .execute(db)
+    .await
+    .map_err(app_error)?;
+    Ok(())
 }

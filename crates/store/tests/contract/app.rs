@@ -1,6 +1,8 @@
 //! The app's ports: users, sessions, payment methods, history, idempotency keys.
 
-use okpay_app::ports::{HistoryFilter, KeyedResponse, PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord};
+use okpay_app::ports::{
+    AppStore, FlagRecord, HistoryFilter, KeyedResponse, PaymentMethodRecord, SessionRecord, StoredResponse, UserRecord,
+};
 use okpay_ledger::StatementLine;
 use okpay_store::testing::TestBackend;
 
@@ -12,7 +14,8 @@ contract!(
     payment_methods,
     history_pages_newest_first,
     idempotency_keeps_the_first_response,
-    idempotency_batch_stores_all_in_one_call
+    idempotency_batch_stores_all_in_one_call,
+    after_money_rows_share_one_commit
 );
 
 pub(crate) fn user(id: &str, email: &str) -> UserRecord {
@@ -210,15 +213,21 @@ async fn idempotency_keeps_the_first_response(b: TestBackend) -> TestResult {
     let second =
         StoredResponse { status: 500, body: b"\x00\xff".to_vec(), request_id: "req_2".into(), ..first.clone() };
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, None);
-    app.store_idempotent_response("usr_a", "k1", &first).await?;
-    app.store_idempotent_response("usr_a", "k1", &second).await?;
+    store_one(app.as_ref(), "usr_a", "k1", &first).await?;
+    store_one(app.as_ref(), "usr_a", "k1", &second).await?;
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, Some(first.clone()));
     assert_eq!(app.idempotent_response("usr_b", "k1").await?, None, "keys are per owner");
-    app.store_idempotent_response("usr_b", "k1", &StoredResponse { created_at_us: 300, ..second.clone() }).await?;
+    store_one(app.as_ref(), "usr_b", "k1", &StoredResponse { created_at_us: 300, ..second.clone() }).await?;
     assert_eq!(app.purge_idempotency_keys(200).await?, 1);
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, None);
     assert_eq!(app.idempotent_response("usr_b", "k1").await?.map(|r| r.body), Some(second.body));
     Ok(())
+}
+
+/// Stores one idempotent response (a batch of one, no flags).
+async fn store_one(app: &dyn AppStore, owner: &str, key: &str, response: &StoredResponse) -> R<()> {
+    let row = KeyedResponse { owner: owner.into(), key: key.into(), response: response.clone() };
+    Ok(app.store_after_money(&[row], &[]).await?)
 }
 
 async fn idempotency_batch_stores_all_in_one_call(b: TestBackend) -> TestResult {
@@ -233,20 +242,61 @@ async fn idempotency_batch_stores_all_in_one_call(b: TestBackend) -> TestResult 
     };
     let row =
         |owner: &str, key: &str, n: u8| KeyedResponse { owner: owner.into(), key: key.into(), response: response(n) };
-    app.store_idempotent_response("usr_a", "k0", &response(0)).await?;
-    app.store_idempotent_responses(&[]).await?;
+    store_one(app.as_ref(), "usr_a", "k0", &response(0)).await?;
     // One key already stored, two new ones, and the same key twice in one batch.
-    app.store_idempotent_responses(&[
-        row("usr_a", "k0", 9),
-        row("usr_a", "k1", 1),
-        row("usr_b", "k1", 2),
-        row("usr_a", "k2", 3),
-        row("usr_a", "k2", 4),
-    ])
+    app.store_after_money(
+        &[
+            row("usr_a", "k0", 9),
+            row("usr_a", "k1", 1),
+            row("usr_b", "k1", 2),
+            row("usr_a", "k2", 3),
+            row("usr_a", "k2", 4),
+        ],
+        &[],
+    )
     .await?;
     assert_eq!(app.idempotent_response("usr_a", "k0").await?, Some(response(0)), "the first response wins");
     assert_eq!(app.idempotent_response("usr_a", "k1").await?, Some(response(1)));
     assert_eq!(app.idempotent_response("usr_b", "k1").await?, Some(response(2)));
     assert_eq!(app.idempotent_response("usr_a", "k2").await?, Some(response(3)), "first in the batch wins");
+    Ok(())
+}
+
+async fn after_money_rows_share_one_commit(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let app = &books.stores.app;
+    app.insert_line(&line("txn_after", "usr_a", "transfer_out", "succeeded", 10)).await?;
+    let response = |n: u8| StoredResponse {
+        request_hash: format!("h{n}"),
+        status: 201,
+        body: vec![n],
+        request_id: format!("req_{n}"),
+        created_at_us: i64::from(n),
+    };
+    let row = |key: &str, n: u8| KeyedResponse { owner: "usr_a".into(), key: key.into(), response: response(n) };
+    let flag = |rule: &str| FlagRecord {
+        txn_id: "txn_after".into(),
+        flag: "unusual_activity".into(),
+        rule: rule.into(),
+        owner: "usr_a".into(),
+        txn_created_us: 10,
+        created_at_us: 11,
+    };
+    app.store_after_money(&[], &[]).await?;
+    app.store_after_money(&[row("k1", 1), row("k2", 2)], &[flag("new_recipient_burst")]).await?;
+    assert_eq!(app.idempotent_response("usr_a", "k1").await?, Some(response(1)));
+    assert_eq!(app.idempotent_response("usr_a", "k2").await?, Some(response(2)));
+    let flags = app.flags_between("usr_a", 0, 100).await?;
+    assert_eq!(flags, vec![("txn_after".to_owned(), "unusual_activity".to_owned())]);
+    // Again, with a new key: the stored response and the raised flag are kept, the new key stored.
+    app.store_after_money(&[row("k1", 9), row("k3", 3)], &[flag("large_amount")]).await?;
+    assert_eq!(app.idempotent_response("usr_a", "k1").await?, Some(response(1)), "the first response wins");
+    assert_eq!(app.idempotent_response("usr_a", "k3").await?, Some(response(3)));
+    assert_eq!(app.flags_between("usr_a", 0, 100).await?, flags, "one flag per row and kind");
+    // A flag on a row that does not exist fails the commit, and nothing of it is stored.
+    let mut orphan = flag("large_amount");
+    orphan.txn_id = "txn_missing".into();
+    assert!(app.store_after_money(&[row("k4", 4)], &[orphan]).await.is_err());
+    assert_eq!(app.idempotent_response("usr_a", "k4").await?, None, "all or none");
     Ok(())
 }
