@@ -65,6 +65,11 @@ pub struct HttpResult {
     pub first_error: Option<String>,
     /// The server's mean ledger batch in the window, from its `/metrics`.
     pub mean_batch: Option<f64>,
+    /// Mails the server delivered per second in the window (each transfer queues two notices):
+    /// shows whether mail kept up or was left for after the window.
+    pub mail_sent_per_sec: Option<f64>,
+    /// Mails waiting in the outbox at the end of the window.
+    pub mail_pending_after: Option<f64>,
     /// CPU use during the window.
     pub cpu: Option<cpu::Usage>,
     /// Whether every invariant of `ledger verify` held after the server stopped.
@@ -97,6 +102,11 @@ struct Load {
 pub struct ServerLoad {
     /// Its mean ledger batch, from its `/metrics`.
     pub mean_batch: Option<f64>,
+    /// Mails it delivered per second (`okpay_mail_sent_total`).
+    pub mail_sent_per_sec: Option<f64>,
+    /// Its outbox backlog at the end (`okpay_mail_outbox_pending`, as its mail worker last
+    /// published it).
+    pub mail_pending_after: Option<f64>,
     /// CPU use of the machine, this process and the server.
     pub cpu: Option<cpu::Usage>,
 }
@@ -128,6 +138,8 @@ async fn measure(db: &TestDb, bin: &Path, config: &HttpConfig) -> anyhow::Result
         non_201_by_status: tally.failed,
         first_error: tally.first_error,
         mean_batch: server.mean_batch,
+        mail_sent_per_sec: server.mail_sent_per_sec,
+        mail_pending_after: server.mail_pending_after,
         cpu: server.cpu,
         verify_ok: books.is_ok(),
         verify_failures: books.failures().into_iter().map(str::to_owned).collect(),
@@ -177,10 +189,13 @@ pub async fn observe<T: 'static>(
 ) -> anyhow::Result<(ServerLoad, Vec<T>)> {
     tokio::time::sleep_until(window.measure_from.into()).await;
     let batches_before = batch_totals(api).await;
+    let sent_before = metric(api, MAIL_SENT_METRIC).await;
     let (cpu_from, cpu_before) = (Instant::now(), cpu::sample(Some(server_pid)));
     tokio::time::sleep_until(window.end.into()).await;
     let (cpu_seconds, cpu_after) = (cpu_from.elapsed().as_secs_f64(), cpu::sample(Some(server_pid)));
     let batches_after = batch_totals(api).await;
+    let sent_after = metric(api, MAIL_SENT_METRIC).await;
+    let mail_pending_after = metric(api, MAIL_PENDING_METRIC).await;
 
     let mut results = Vec::with_capacity(clients.len());
     while let Some(joined) = clients.join_next().await {
@@ -192,7 +207,20 @@ pub async fn observe<T: 'static>(
     });
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cpu = cpu_before.zip(cpu_after).and_then(|(b, a)| cpu::usage(b, a, cpu_seconds, cores));
-    Ok((ServerLoad { mean_batch, cpu }, results))
+    let mail_sent_per_sec = sent_before.zip(sent_after).map(|(b, a)| (a - b) / cpu_seconds);
+    Ok((ServerLoad { mean_batch, mail_sent_per_sec, mail_pending_after, cpu }, results))
+}
+
+/// The server's counter of delivered mail.
+const MAIL_SENT_METRIC: &str = "okpay_mail_sent_total";
+/// The server's gauge of mail waiting in its outbox.
+const MAIL_PENDING_METRIC: &str = "okpay_mail_outbox_pending";
+
+/// The unlabelled sample `name` on the server's `/metrics` (0 for a counter not yet touched
+/// is reported by the server as absent, so absent reads as 0).
+async fn metric(api: &Api, name: &str) -> Option<f64> {
+    let text = api.metrics().await.ok()?;
+    Some(metric_value(&text, name).unwrap_or(0.0))
 }
 
 /// `(sum, count)` of the server's batch-size histogram, if `/metrics` answers.

@@ -178,10 +178,12 @@ pub fn print_http(h: &HttpResult) {
         lat(|l| l.max_ms),
     );
     println!(
-        "  non-201 answers {}{}; server mean batch {}; {}; CPU {}",
+        "  non-201 answers {}{}; server mean batch {}; mail sent {}/s, {} waiting at the end; {}; CPU {}",
         h.non_201,
         h.first_error.as_ref().map_or(String::new(), |e| format!(" (first: {})", truncate(e, 200))),
         h.mean_batch.map_or("?".to_owned(), |b| format!("{b:.1}")),
+        h.mail_sent_per_sec.map_or("?".to_owned(), thousands),
+        h.mail_pending_after.map_or("?".to_owned(), thousands),
         books(h.verify_ok, &h.verify_failures, h.journals, h.journals_expected),
         cpu(h.cpu.as_ref(), "load generator", "okpay serve"),
     );

@@ -129,7 +129,8 @@ impl SmtpSink {
         if let Err(e) = server.with_name("sink.test").with_ssl(SslConfig::None) {
             return Err(std::io::Error::other(e.to_string()));
         }
-        server.with_num_threads(4).with_tcp_listener(listener);
+        // One thread per connection: more than the mail worker opens at once (its `concurrency`).
+        server.with_num_threads(16).with_tcp_listener(listener);
         std::thread::spawn(move || {
             if let Err(e) = server.serve() {
                 eprintln!("SMTP sink stopped: {e}");

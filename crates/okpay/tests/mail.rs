@@ -116,7 +116,32 @@ async fn without_smtp_mail_lands_in_the_data_dir(backend: TestBackend) {
     assert!(m.text.contains("李安，您好"));
 }
 
+/// One round claims many rows and delivers them several at a time: each is sent once and
+/// recorded sent, whatever order the deliveries finish in.
+async fn a_round_delivers_many_at_once_each_once(backend: TestBackend) {
+    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
+    let stores = okpay_store::open(&db.url).await.expect("open");
+    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
+    let app = App::new(stores.app.clone(), ledger, AppConfig::default());
+    let sink = SmtpSink::start().expect("sink");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let transport = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+    let config = MailWorkerConfig { batch: 40, concurrency: 4, ..MailWorkerConfig::default() };
+    for i in 0..30 {
+        app.queue_mail(&compose(&format!("u{i}@example.com"), "en", "U", &notice())).await.expect("queued");
+    }
+    assert_eq!(mail_worker::deliver_due(&app, &transport, &config).await.expect("round"), 30, "one round");
+    assert_eq!(stores.app.mail_counts().await.expect("counts"), Default::default(), "all recorded sent");
+    let mut to: Vec<String> = sink.inbox.all().into_iter().flat_map(|m| m.to).collect();
+    to.sort();
+    let mut expected: Vec<String> = (0..30).map(|i| format!("u{i}@example.com")).collect();
+    expected.sort();
+    assert_eq!(to, expected, "each delivered exactly once");
+    assert_eq!(mail_worker::deliver_due(&app, &transport, &config).await.expect("round"), 0, "nothing left");
+}
+
 on_both_backends!(
+    a_round_delivers_many_at_once_each_once,
     retried_until_the_smtp_server_answers,
     failed_mail_is_counted_in_metrics,
     without_smtp_mail_lands_in_the_data_dir
