@@ -15,8 +15,10 @@ const TRANSFERS: usize = 300;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_never_double_spend() {
     let Some(db) = TestDb::new(TestBackend::Postgres).await.expect("test database") else { return };
-    let p1 = Proc::spawn(&db.url).await;
-    let p2 = Proc::spawn(&db.url).await;
+    // One SMTP server for both, as production has one relay: either may deliver the other's mail.
+    let smtp = okpay_mail::testing::SmtpSink::start().expect("SMTP sink");
+    let p1 = Proc::spawn_with_smtp(&db.url, &smtp).await;
+    let p2 = Proc::spawn_with_smtp(&db.url, &smtp).await;
     let (payer, _, _) = p1.api.user().await;
     let (hot_token, hot, _) = p1.api.user().await;
     p1.api.fund(&payer, 100 * TRANSFERS as i64 / 2, "usd").await;

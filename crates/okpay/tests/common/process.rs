@@ -19,11 +19,18 @@ fn free_port() -> u16 {
 }
 
 impl Proc {
-    /// Starts `okpay serve` on `db_url` and waits until `/healthz` answers.
+    /// Starts `okpay serve` on `db_url`, with an SMTP server of its own, and waits until
+    /// `/healthz` answers.
     pub async fn spawn(db_url: &str) -> Proc {
+        Proc::spawn_with_smtp(db_url, &okpay_mail::testing::SmtpSink::start().expect("SMTP sink")).await
+    }
+
+    /// Starts `okpay serve` on `db_url` sending mail through `sink`. Processes sharing a
+    /// database share its mail outbox, so any of them may deliver a mail another queued: give
+    /// them one SMTP server, as production gives them one relay.
+    pub async fn spawn_with_smtp(db_url: &str, sink: &okpay_mail::testing::SmtpSink) -> Proc {
         let port = free_port();
         let data = tempfile::tempdir().expect("data dir");
-        let sink = okpay_mail::testing::SmtpSink::start().expect("SMTP sink");
         let child = Command::new(env!("CARGO_BIN_EXE_okpay"))
             .arg("serve")
             .env("OKPAY_DATA_DIR", data.path())
@@ -40,7 +47,7 @@ impl Proc {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn okpay");
-        let api = Api::with_inbox(format!("http://127.0.0.1:{port}"), sink.inbox);
+        let api = Api::with_inbox(format!("http://127.0.0.1:{port}"), sink.inbox.clone());
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = api.client.get(format!("{}/healthz", api.base)).send().await
