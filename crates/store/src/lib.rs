@@ -12,6 +12,7 @@
 //! query afterwards (its `retryable` flag drives the ledger writer's retries).
 
 mod account_sql;
+mod app_sql;
 mod audit_sql;
 mod bank_deposit_sql;
 mod checks;

@@ -79,32 +79,4 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     MIGRATOR.run(pool).await.map_err(|source| StoreError::Migrate { backend: NAME, source })
 }
 
-#[async_trait]
-impl AppStore for PgStore {
-    fn backend(&self) -> &'static str {
-        NAME
-    }
-
-    async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(app_error)?;
-        Ok(())
-    }
-
-    async fn store_after_money(
-        &self,
-        responses: &[okpay_app::ports::KeyedResponse],
-        flags: &[okpay_app::ports::FlagRecord],
-    ) -> Result<(), StorageError> {
-        if responses.is_empty() && flags.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin().await.map_err(app_error)?;
-        if !responses.is_empty() {
-            idempotency::insert_responses(&mut *tx, responses).await?;
-        }
-        if !flags.is_empty() {
-            crate::risk_sql::add_flags_pg(&mut *tx, flags).await?;
-        }
-        tx.commit().await.map_err(app_error)
-    }
-}
+crate::app_sql::impl_app_store!(PgStore, crate::risk_sql::add_flags_pg);

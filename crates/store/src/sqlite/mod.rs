@@ -134,33 +134,4 @@ fn create_parent_dir(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-#[async_trait]
-impl AppStore for SqliteStore {
-    fn backend(&self) -> &'static str {
-        NAME
-    }
-
-    async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(app_error)?;
-        Ok(())
-    }
-
-    async fn store_after_money(
-        &self,
-        responses: &[okpay_app::ports::KeyedResponse],
-        flags: &[okpay_app::ports::FlagRecord],
-    ) -> Result<(), StorageError> {
-        if responses.is_empty() && flags.is_empty() {
-            return Ok(());
-        }
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await.map_err(app_error)?;
-        if !responses.is_empty() {
-            idempotency::insert_responses(&mut *tx, responses).await?;
-        }
-        if !flags.is_empty() {
-            crate::risk_sql::add_flags_sqlite(&mut *tx, flags).await?;
-        }
-        tx.commit().await.map_err(app_error)
-    }
-}
+crate::app_sql::impl_app_store!(SqliteStore, crate::risk_sql::add_flags_sqlite);
