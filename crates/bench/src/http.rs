@@ -216,8 +216,8 @@ const MAIL_SENT_METRIC: &str = "okpay_mail_sent_total";
 /// The server's gauge of mail waiting in its outbox.
 const MAIL_PENDING_METRIC: &str = "okpay_mail_outbox_pending";
 
-/// The unlabelled sample `name` on the server's `/metrics` (0 for a counter not yet touched
-/// is reported by the server as absent, so absent reads as 0).
+/// The unlabelled sample `name` on the server's `/metrics`; a sample the server has not
+/// published yet (a counter never incremented) reads as 0.
 async fn metric(api: &Api, name: &str) -> Option<f64> {
     let text = api.metrics().await.ok()?;
     Some(metric_value(&text, name).unwrap_or(0.0))

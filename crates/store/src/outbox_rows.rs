@@ -58,8 +58,8 @@ pub(crate) fn short(error: &str) -> String {
     error.chars().take(MAX_ERROR_CHARS).collect()
 }
 
-/// Inserts many new pending rows in one statement (SQLite): `$1` is a JSON array of
-/// [`many`] rows, `$2` the time.
+/// Inserts many new pending rows in one statement (SQLite): `$1` is the JSON array of rows
+/// [`many`] makes (each row's creation time is also its first due time).
 pub(crate) const INSERT_MANY_SQLITE: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
      html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m.value ->> 0, m.value ->> 1, \
      m.value ->> 2, m.value ->> 3, m.value ->> 4, m.value ->> 5, 'pending', 0, m.value ->> 6, m.value ->> 6 \
