@@ -13,7 +13,7 @@ use std::future::Future;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::AppError;
-use crate::ports::{FlagRecord, KeyedResponse};
+use crate::ports::{AppStore, FlagRecord, KeyedResponse};
 
 /// Most rows stored in one commit.
 pub const MAX_BATCH: usize = 512;
@@ -41,6 +41,26 @@ impl AfterMoney {
             }
         }
         (responses, flags)
+    }
+
+    /// Stores a batch in one commit. If that fails and the batch holds both kinds, each kind
+    /// is tried alone, so a bad flag cannot keep the batch's responses from being stored (or
+    /// the other way round); the error names the kind that failed.
+    pub async fn store(store: &dyn AppStore, rows: Vec<AfterMoney>) -> Result<(), AppError> {
+        let (responses, flags) = AfterMoney::split(rows);
+        let responses_failed = |e| AppError::internal(format!("idempotent responses: {e}"));
+        let flags_failed = |e| AppError::internal(format!("risk flags: {e}"));
+        match store.store_after_money(&responses, &flags).await {
+            Ok(()) => Ok(()),
+            Err(e) if flags.is_empty() => Err(responses_failed(e)),
+            Err(e) if responses.is_empty() => Err(flags_failed(e)),
+            Err(_) => {
+                let stored = store.store_after_money(&responses, &[]).await;
+                let flagged = store.store_after_money(&[], &flags).await;
+                stored.map_err(responses_failed)?;
+                flagged.map_err(flags_failed)
+            }
+        }
     }
 }
 

@@ -160,21 +160,7 @@ impl App {
                 let store = store.clone();
                 move |rows: Vec<group_commit::AfterMoney>| {
                     let store = store.clone();
-                    async move {
-                        let (responses, flags) = group_commit::AfterMoney::split(rows);
-                        if store.store_after_money(&responses, &flags).await.is_ok() {
-                            return Ok(());
-                        }
-                        // Failed together: try each kind alone, so a bad flag cannot keep
-                        // the batch's responses from being stored (or the other way round).
-                        let stored = store.store_after_money(&responses, &[]).await;
-                        let flagged = store.store_after_money(&[], &flags).await;
-                        match (stored, flagged) {
-                            (Ok(()), Ok(())) => Ok(()),
-                            (Err(e), _) => Err(AppError::internal(format!("idempotent responses: {e}"))),
-                            (Ok(()), Err(e)) => Err(AppError::internal(format!("risk flags: {e}"))),
-                        }
-                    }
+                    async move { group_commit::AfterMoney::store(store.as_ref(), rows).await }
                 }
             }),
             store,
