@@ -66,6 +66,16 @@ pub(crate) fn app_error(e: sqlx::Error) -> StorageError {
     StorageError { retryable: is_transient(&e), message: e.to_string() }
 }
 
+/// Converts an error of a rusqlite connection (the SQLite ledger writer, bulk history reads):
+/// a lock conflict is retryable, as in [`app_error`]. On SQLite a unique violation is not: the
+/// batch's reads and writes share one `BEGIN IMMEDIATE` transaction, so no other writer can
+/// have taken a reference in between.
+pub(crate) fn rusqlite_error(e: rusqlite::Error) -> StorageError {
+    let retryable =
+        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked));
+    StorageError { message: e.to_string(), retryable }
+}
+
 /// A row that cannot be decoded into a domain value (corrupt or foreign data): not retryable.
 pub(crate) fn corrupt(what: impl std::fmt::Display) -> StorageError {
     StorageError { message: format!("unexpected stored value: {what}"), retryable: false }

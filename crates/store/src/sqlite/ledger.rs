@@ -7,8 +7,8 @@ use okpay_ledger::{
     AccountId, AccountKind, AccountState, Command, LedgerStore, Outcome, Rejection, StorageError, VerifyReport,
 };
 
-use super::{SqliteStore, batch, verify};
-use crate::error::{app_error, ledger_error};
+use super::{SqliteStore, verify};
+use crate::error::app_error;
 use crate::snapshot::{self, AccountTuple};
 
 #[async_trait]
@@ -18,20 +18,7 @@ impl LedgerStore for SqliteStore {
             return Ok(Vec::new());
         }
         let _turn = self.write_turn().await;
-        // IMMEDIATE: the batch reads then writes; take the write lock before the reads.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(ledger_error)?;
-        match batch::run(&mut tx, cmds).await {
-            Ok(results) => {
-                tx.commit().await.map_err(ledger_error)?;
-                Ok(results)
-            }
-            Err(e) => {
-                // The batch's error is the one worth reporting; a failed rollback also ends
-                // the transaction (the connection is discarded).
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        }
+        self.ledger_writer.execute(cmds).await
     }
 
     async fn open_account(

@@ -4,8 +4,9 @@
 //! SQLite has one writer at a time. Every write transaction that reads first starts with
 //! `BEGIN IMMEDIATE`, which takes the write lock up front: a deferred transaction that reads and
 //! then writes can fail with `SQLITE_BUSY` when another writer got in between, and waiting
-//! (`busy_timeout`) cannot fix that. Batches are bound as one JSON array per statement and
-//! expanded with `json_each`, so a batch of any size is a handful of statements.
+//! (`busy_timeout`) cannot fix that. Ledger batches run on a connection of their own through
+//! rusqlite on a blocking thread (`writer`); other bulk writes bind one JSON array per
+//! statement, expanded with `json_each`.
 
 mod batch;
 mod events;
@@ -19,6 +20,7 @@ mod payments;
 mod reader;
 mod verify;
 mod withdrawals;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -53,7 +55,7 @@ pub(super) const CACHE_SIZE_PRAGMA: &str = "-65536";
 pub(super) const MMAP_SIZE_BYTES: u64 = 1 << 30;
 
 /// WAL pages between automatic checkpoints (4 KiB pages: about 64 MiB of WAL).
-const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+pub(super) const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -67,6 +69,8 @@ pub(crate) struct SqliteStore {
     write_gate: tokio::sync::Mutex<()>,
     /// Read-only connections of its own for bulk history reads (CSV export, pages).
     readers: std::sync::Arc<reader::Readers>,
+    /// The ledger's own write connection (batches run on a blocking thread).
+    ledger_writer: std::sync::Arc<writer::LedgerWriter>,
 }
 
 impl SqliteStore {
@@ -76,7 +80,8 @@ impl SqliteStore {
         SqliteStore {
             pool,
             write_gate: tokio::sync::Mutex::new(()),
-            readers: std::sync::Arc::new(reader::Readers::new(path)),
+            readers: std::sync::Arc::new(reader::Readers::new(path.clone())),
+            ledger_writer: std::sync::Arc::new(writer::LedgerWriter::new(path)),
         }
     }
 

@@ -15,6 +15,7 @@ use okpay_ledger::{StatementLine, StorageError};
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, MMAP_SIZE_BYTES};
+use crate::error::rusqlite_error;
 use crate::records::{self, LineTuple, line_columns};
 
 /// Idle read connections kept for the next read; more can be open at once, the rest close.
@@ -78,10 +79,10 @@ impl Readers {
         }
         let conn =
             Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(read_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(read_error)?;
+                .map_err(rusqlite_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(rusqlite_error)?;
         conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE_PRAGMA}; PRAGMA mmap_size = {MMAP_SIZE_BYTES};"))
-            .map_err(read_error)?;
+            .map_err(rusqlite_error)?;
         Ok(conn)
     }
 
@@ -127,19 +128,19 @@ fn read_lines(
     };
     let stepped = match upper {
         Some(at) => {
-            let mut stmt = conn.prepare_cached(AFTER).map_err(read_error)?;
+            let mut stmt = conn.prepare_cached(AFTER).map_err(rusqlite_error)?;
             let mut rows = stmt
                 .query(params![owner, from, at.created_at_us, at.id, kind, status, i64::from(limit)])
-                .map_err(read_error)?;
+                .map_err(rusqlite_error)?;
             step_all(&mut rows, &mut push)
         }
         None => {
-            let mut stmt = conn.prepare_cached(NEWEST).map_err(read_error)?;
-            let mut rows = stmt.query(params![owner, from, kind, status, i64::from(limit)]).map_err(read_error)?;
+            let mut stmt = conn.prepare_cached(NEWEST).map_err(rusqlite_error)?;
+            let mut rows = stmt.query(params![owner, from, kind, status, i64::from(limit)]).map_err(rusqlite_error)?;
             step_all(&mut rows, &mut push)
         }
     };
-    stepped.map_err(read_error)?;
+    stepped.map_err(rusqlite_error)?;
     lines.into_iter().collect()
 }
 
@@ -152,11 +153,4 @@ fn step_all(
         f(row)?;
     }
     Ok(())
-}
-
-/// Converts a rusqlite error; a lock conflict is retryable, as in [`crate::error::app_error`].
-fn read_error(e: rusqlite::Error) -> StorageError {
-    let retryable =
-        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked));
-    StorageError { message: e.to_string(), retryable }
 }

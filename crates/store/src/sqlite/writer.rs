@@ -1,0 +1,88 @@
+//! The ledger's own write connection on SQLite, used on a blocking thread.
+//!
+//! A batch of thousands of transfers is tens of thousands of row writes. Through sqlx each
+//! statement is a hop to the driver's worker thread, so a batch was bound as a handful of JSON
+//! arrays; here the whole batch (transaction, reads, plan, writes, commit) is one blocking call
+//! on a rusqlite connection that steps cached prepared statements with values bound directly.
+//! The connection has the pool's settings (WAL, `synchronous=FULL`, foreign keys, busy timeout)
+//! and is taken by one batch at a time, inside this process's write turn.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use okpay_ledger::{Command, Outcome, Rejection, StorageError};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, WAL_AUTOCHECKPOINT_PAGES, batch};
+use crate::error::rusqlite_error;
+
+/// Prepared statements kept per connection: every statement of a batch stays prepared.
+const STATEMENT_CACHE: usize = 32;
+
+/// The write connection to one database file, opened on first use and reopened after a
+/// failure that may have left it in a transaction.
+pub(crate) struct LedgerWriter {
+    path: PathBuf,
+    conn: Mutex<Option<Connection>>,
+}
+
+impl LedgerWriter {
+    /// A writer for the (existing, migrated) database file at `path`; nothing is opened yet.
+    pub(crate) fn new(path: PathBuf) -> LedgerWriter {
+        LedgerWriter { path, conn: Mutex::new(None) }
+    }
+
+    /// Runs `cmds` as one transaction on a blocking thread; one result per command.
+    pub(crate) async fn execute(
+        self: &Arc<Self>,
+        cmds: &[Command],
+    ) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+        let (writer, cmds) = (self.clone(), cmds.to_vec());
+        let task = tokio::task::spawn_blocking(move || writer.execute_blocking(&cmds));
+        task.await.map_err(|e| StorageError { message: format!("ledger batch task failed: {e}"), retryable: false })?
+    }
+
+    fn execute_blocking(&self, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+        // The writer task runs one batch at a time, so this lock is never contended; a poisoned
+        // lock only means a batch panicked, and its connection is not reused.
+        let mut slot = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let conn = match slot.take() {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        // IMMEDIATE: the batch reads then writes; take the write lock before the reads.
+        let outcome = conn.execute_batch("BEGIN IMMEDIATE").map_err(rusqlite_error).and_then(|()| {
+            let results = batch::run(&conn, cmds)?;
+            conn.execute_batch("COMMIT").map_err(rusqlite_error)?;
+            Ok(results)
+        });
+        match &outcome {
+            Ok(_) => *slot = Some(conn),
+            // The batch's error is the one worth reporting. A connection whose rollback failed
+            // may still be in a transaction: it is dropped (closing it rolls back).
+            Err(_) => {
+                if conn.is_autocommit() || conn.execute_batch("ROLLBACK").is_ok() {
+                    *slot = Some(conn);
+                }
+            }
+        }
+        outcome
+    }
+
+    fn open(&self) -> Result<Connection, StorageError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(rusqlite_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(rusqlite_error)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = {CACHE_SIZE_PRAGMA}; PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY;
+             PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
+        ))
+        .map_err(rusqlite_error)?;
+        Ok(conn)
+    }
+}
