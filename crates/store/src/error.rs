@@ -49,7 +49,8 @@ const SQLITE_LOCKED: i64 = 6;
 /// PostgreSQL SQLSTATEs meaning "the transaction was rolled back, run it again".
 const PG_SERIALIZATION_FAILURE: &str = "40001";
 const PG_DEADLOCK_DETECTED: &str = "40P01";
-const PG_UNIQUE_VIOLATION: &str = "23505";
+/// PostgreSQL SQLSTATE of a unique violation.
+pub(crate) const PG_UNIQUE_VIOLATION: &str = "23505";
 
 /// Converts an error of the ledger's batch path.
 ///
@@ -104,7 +105,7 @@ fn is_transient(e: &sqlx::Error) -> bool {
 }
 
 /// The SQLSTATE of a PostgreSQL error.
-fn pg_code(e: &sqlx::Error) -> Option<String> {
+pub(crate) fn pg_code(e: &sqlx::Error) -> Option<String> {
     match e {
         sqlx::Error::Database(db) if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() => {
             db.code().map(|c| c.into_owned())

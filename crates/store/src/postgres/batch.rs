@@ -9,14 +9,20 @@ use okpay_ledger::plan::{Needs, Snapshot, plan};
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
 use sqlx::{Postgres, Transaction};
 
-use crate::error::ledger_error;
+use crate::error::{PG_UNIQUE_VIOLATION, ledger_error, pg_code};
 use crate::rows::Rows;
-use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple};
+use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple, References};
 
 type Tx = Transaction<'static, Postgres>;
 
-/// Decides and writes a batch inside `tx`; returns one result per command.
-pub(super) async fn run(tx: &mut Tx, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+/// Decides and writes a batch inside `tx`; returns one result per command, or `None` if `refs`
+/// is [`References::TrustIndex`] and a journal reference was taken after all (the
+/// transaction is aborted: roll it back).
+pub(super) async fn run(
+    tx: &mut Tx,
+    cmds: &[Command],
+    refs: References,
+) -> Result<Option<Vec<Result<Outcome, Rejection>>>, StorageError> {
     let n =
         i64::try_from(cmds.len()).map_err(|_| StorageError { message: "batch too large".into(), retryable: false })?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT nextval('ledger_ids') FROM generate_series(1::bigint, $1::bigint)")
@@ -24,14 +30,36 @@ pub(super) async fn run(tx: &mut Tx, cmds: &[Command]) -> Result<Vec<Result<Outc
         .fetch_all(&mut **tx)
         .await
         .map_err(ledger_error)?;
-    let snapshot = load(tx, cmds).await?;
+    let snapshot = load(tx, cmds, refs).await?;
     let plan = plan(&snapshot, cmds, &ids);
-    write(tx, &Rows::of(&plan)).await?;
-    Ok(plan.results)
+    match write(tx, &Rows::of(&plan)).await {
+        Ok(()) => Ok(Some(plan.results)),
+        Err(Write::JournalTaken(_)) if refs == References::TrustIndex => Ok(None),
+        Err(Write::JournalTaken(e)) => Err(ledger_error(e)),
+        Err(Write::Other(e)) => Err(e),
+    }
 }
 
-async fn load(tx: &mut Tx, cmds: &[Command]) -> Result<Snapshot, StorageError> {
-    let needs = Needs::of(cmds);
+/// Why writing a plan failed.
+enum Write {
+    /// The journals insert broke a unique index: a reference is taken already (perhaps by a
+    /// concurrent batch of another process).
+    JournalTaken(sqlx::Error),
+    /// Anything else.
+    Other(StorageError),
+}
+
+impl From<StorageError> for Write {
+    fn from(e: StorageError) -> Write {
+        Write::Other(e)
+    }
+}
+
+async fn load(tx: &mut Tx, cmds: &[Command], refs: References) -> Result<Snapshot, StorageError> {
+    let mut needs = Needs::of(cmds);
+    if refs == References::TrustIndex {
+        needs.journal_refs.clear();
+    }
     let holds: Vec<HoldTuple> = if needs.hold_refs.is_empty() {
         Vec::new()
     } else {
@@ -102,7 +130,7 @@ async fn exec(
     Ok(())
 }
 
-async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
+async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), Write> {
     let now = now_us();
     if !r.deltas.is_empty() {
         // Relative updates: the CHECK constraints see the final values of each account.
@@ -154,7 +182,13 @@ async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
         );
         let j = &r.journals;
         let q = q.bind(col(j, |x| x.0)).bind(col(j, |x| x.1)).bind(col(j, |x| x.2)).bind(col(j, |x| x.3));
-        exec(tx, q.bind(col(j, |x| x.4)).bind(now)).await?;
+        q.bind(col(j, |x| x.4)).bind(now).execute(&mut **tx).await.map_err(|e| {
+            if pg_code(&e).as_deref() == Some(PG_UNIQUE_VIOLATION) {
+                Write::JournalTaken(e)
+            } else {
+                Write::Other(ledger_error(e))
+            }
+        })?;
     }
     if !r.postings.is_empty() {
         let q = sqlx::query(
@@ -165,7 +199,7 @@ async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
         let q = q.bind(col(p, |x| x.0)).bind(col(p, |x| x.1 as i32)).bind(col(p, |x| x.2));
         exec(tx, q.bind(col(p, |x| x.3))).await?;
     }
-    write_lines(tx, r).await
+    Ok(write_lines(tx, r).await?)
 }
 
 async fn write_lines(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {

@@ -9,7 +9,7 @@ use okpay_ledger::{
 
 use super::{PgStore, batch, verify};
 use crate::error::{app_error, ledger_error};
-use crate::snapshot::{self, AccountTuple};
+use crate::snapshot::{self, AccountTuple, References};
 
 #[async_trait]
 impl LedgerStore for PgStore {
@@ -17,18 +17,13 @@ impl LedgerStore for PgStore {
         if cmds.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.pool.begin().await.map_err(ledger_error)?;
-        match batch::run(&mut tx, cmds).await {
-            Ok(results) => {
-                tx.commit().await.map_err(ledger_error)?;
-                Ok(results)
-            }
-            Err(e) => {
-                // The batch's error is the one worth reporting; a failed rollback also ends
-                // the transaction (the connection is discarded).
-                let _ = tx.rollback().await;
-                Err(e)
-            }
+        match attempt(self, cmds, References::TrustIndex).await? {
+            Some(results) => Ok(results),
+            // A reference was taken: run the batch again, looking every reference up first.
+            None => attempt(self, cmds, References::LookUp).await?.ok_or_else(|| StorageError {
+                message: "a batch that looked its references up still found one taken".into(),
+                retryable: true,
+            }),
         }
     }
 
@@ -73,5 +68,27 @@ impl LedgerStore for PgStore {
 
     async fn verify(&self) -> Result<VerifyReport, StorageError> {
         verify::run(&self.pool).await
+    }
+}
+
+/// One transaction running the batch; `None` if `refs` trusted the index and a reference was
+/// taken (the transaction is rolled back).
+async fn attempt(
+    store: &PgStore,
+    cmds: &[Command],
+    refs: References,
+) -> Result<Option<Vec<Result<Outcome, Rejection>>>, StorageError> {
+    let mut tx = store.pool.begin().await.map_err(ledger_error)?;
+    match batch::run(&mut tx, cmds, refs).await {
+        Ok(Some(results)) => {
+            tx.commit().await.map_err(ledger_error)?;
+            Ok(Some(results))
+        }
+        other => {
+            // The batch's error is the one worth reporting; a failed rollback also ends the
+            // transaction (the connection is discarded).
+            let _ = tx.rollback().await;
+            other
+        }
     }
 }

@@ -15,16 +15,24 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::rusqlite_error;
 use crate::rows::Rows;
-use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple};
+use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple, References};
 
 /// Decides and writes a batch on `conn`, which holds an open write transaction; returns one
-/// result per command.
-pub(super) fn run(conn: &Connection, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+/// result per command, or `None` if `refs` is [`References::TrustIndex`] and a reference was
+/// taken after all (some rows may be written: roll back).
+pub(super) fn run(
+    conn: &Connection,
+    cmds: &[Command],
+    refs: References,
+) -> Result<Option<Vec<Result<Outcome, Rejection>>>, StorageError> {
     let ids = allocate_ids(conn, cmds.len())?;
-    let snapshot = load(conn, cmds)?;
+    let snapshot = load(conn, cmds, refs)?;
     let plan = plan(&snapshot, cmds, &ids);
-    write(conn, &Rows::of(&plan)).map_err(rusqlite_error)?;
-    Ok(plan.results)
+    match write(conn, &Rows::of(&plan)) {
+        Ok(()) => Ok(Some(plan.results)),
+        Err(Write::JournalTaken(_)) if refs == References::TrustIndex => Ok(None),
+        Err(Write::JournalTaken(e) | Write::Other(e)) => Err(rusqlite_error(e)),
+    }
 }
 
 /// Reserves `n` consecutive journal/hold ids.
@@ -37,8 +45,11 @@ fn allocate_ids(conn: &Connection, n: usize) -> Result<Vec<i64>, StorageError> {
     Ok((first..first + n).collect())
 }
 
-fn load(conn: &Connection, cmds: &[Command]) -> Result<Snapshot, StorageError> {
-    let needs = Needs::of(cmds);
+fn load(conn: &Connection, cmds: &[Command], refs: References) -> Result<Snapshot, StorageError> {
+    let mut needs = Needs::of(cmds);
+    if refs == References::TrustIndex {
+        needs.journal_refs.clear();
+    }
     let (journal_refs, holds, legs) = load_references(conn, &needs).map_err(rusqlite_error)?;
     let holds = snapshot::assemble_holds(holds, legs)?;
     let account_ids = Needs::accounts(cmds, &holds);
@@ -120,7 +131,22 @@ fn each<T, P: rusqlite::Params>(
     Ok(())
 }
 
-fn write(conn: &Connection, r: &Rows<'_>) -> rusqlite::Result<()> {
+/// Why writing a plan failed.
+enum Write {
+    /// The journals insert broke a unique index: a reference (or a hold's one posting) is
+    /// taken already.
+    JournalTaken(rusqlite::Error),
+    /// Anything else.
+    Other(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Write {
+    fn from(e: rusqlite::Error) -> Write {
+        Write::Other(e)
+    }
+}
+
+fn write(conn: &Connection, r: &Rows<'_>) -> Result<(), Write> {
     let now = now_us();
     // Relative updates, one per account (the plan sums each account's changes), so the CHECK
     // constraints see each account's final values.
@@ -153,7 +179,11 @@ fn write(conn: &Connection, r: &Rows<'_>) -> rusqlite::Result<()> {
         "INSERT INTO journals (id, reference, kind, currency, hold_id, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &r.journals,
         |j| (j.0, j.1, j.2, j.3, j.4, now),
-    )?;
+    )
+    .map_err(|e| match e.sqlite_error().map(|f| f.extended_code) {
+        Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) => Write::JournalTaken(e),
+        _ => Write::Other(e),
+    })?;
     each(
         conn,
         "INSERT INTO postings (journal_id, seq, account_id, amount) VALUES (?1, ?2, ?3, ?4)",
@@ -184,5 +214,6 @@ fn write(conn: &Connection, r: &Rows<'_>) -> rusqlite::Result<()> {
          SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM transactions WHERE id = ?1)",
         &r.events,
         |e| *e,
-    )
+    )?;
+    Ok(())
 }

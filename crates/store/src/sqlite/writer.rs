@@ -13,8 +13,10 @@ use std::sync::{Arc, Mutex};
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, WAL_AUTOCHECKPOINT_PAGES, batch};
+use super::batch;
+use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, WAL_AUTOCHECKPOINT_PAGES};
 use crate::error::rusqlite_error;
+use crate::snapshot::References;
 
 /// Prepared statements kept per connection: every statement of a batch stays prepared.
 const STATEMENT_CACHE: usize = 32;
@@ -52,7 +54,18 @@ impl LedgerWriter {
         };
         // IMMEDIATE: the batch reads then writes; take the write lock before the reads.
         let outcome = conn.execute_batch("BEGIN IMMEDIATE").map_err(rusqlite_error).and_then(|()| {
-            let results = batch::run(&conn, cmds)?;
+            let results = match batch::run(&conn, cmds, References::TrustIndex)? {
+                Some(results) => results,
+                None => {
+                    // A reference was taken: undo the attempt and run the batch again, looking
+                    // every reference up first.
+                    conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE").map_err(rusqlite_error)?;
+                    batch::run(&conn, cmds, References::LookUp)?.ok_or_else(|| StorageError {
+                        message: "a batch that looked its references up still found one taken".into(),
+                        retryable: false,
+                    })?
+                }
+            };
             conn.execute_batch("COMMIT").map_err(rusqlite_error)?;
             Ok(results)
         });

@@ -11,6 +11,7 @@ contract!(
     transfers_move_money,
     holds_post_and_void,
     duplicates_within_and_across_batches,
+    a_replay_among_new_commands_leaves_one_copy_of_each,
     rejected_commands_leave_the_rest_of_the_batch,
     full_batch_in_one_transaction,
     accounts_open_once,
@@ -93,6 +94,38 @@ async fn duplicates_within_and_across_batches(b: TestBackend) -> TestResult {
     let r = ledger.execute(&[h, t]).await?;
     assert_eq!(r, vec![Ok(Outcome::Duplicate), Ok(Outcome::Duplicate)]);
     assert_eq!(books.balances("alice").await?, (300, 0, 0));
+    books.assert_verified().await
+}
+
+/// Backends plan a batch trusting the unique index on journal references; when the journals
+/// insert finds one taken they roll the attempt back and run the batch again, looking every
+/// reference up. Nothing of the first attempt may survive: the new commands post once, with
+/// one history row each, and the replay is a duplicate.
+async fn a_replay_among_new_commands_leaves_one_copy_of_each(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let (alice, bob) = (books.user("alice").await?, books.user("bob").await?);
+    let (ledger, app) = (&books.stores.ledger, &books.stores.app);
+    let deposit = transfer("dep_1", books.system, alice, 1_000)?;
+    assert!(is_posted(&ledger.execute(std::slice::from_ref(&deposit)).await?[0]));
+    let with_line = |reference: &str, amount: i64, line_id: &str| -> crate::common::R<Command> {
+        let mut t = transfer(reference, alice, bob, amount)?;
+        if let Command::Transfer(t) = &mut t {
+            t.lines.push(line(line_id, "alice", "transfer_out", "succeeded", 10));
+        }
+        Ok(t)
+    };
+    let batch = [with_line("tr_1", 100, "txn_1")?, deposit, with_line("tr_2", 50, "txn_2")?];
+    let r = ledger.execute(&batch).await?;
+    assert!(is_posted(&r[0]) && is_posted(&r[2]), "{r:?}");
+    assert_eq!(r[1], Ok(Outcome::Duplicate));
+    assert_eq!(books.balances("alice").await?, (850, 0, 0));
+    assert_eq!(books.balances("bob").await?, (150, 0, 0));
+    for id in ["txn_1", "txn_2"] {
+        let l = app.line("alice", id).await?.ok_or(format!("{id} missing"))?;
+        assert_eq!(l.status_history.len(), 1, "{id}: {:?}", l.status_history);
+    }
+    let report = ledger.verify().await?;
+    assert_eq!(report.journals, 3, "the deposit and two transfers, once each");
     books.assert_verified().await
 }
 
