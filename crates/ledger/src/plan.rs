@@ -57,6 +57,17 @@ impl Needs {
         n
     }
 
+    /// The journal references of the transfers and posts the plan refused. A backend that
+    /// planned without looking references up must check these: a refused replay writes no
+    /// journal, so the unique index cannot report it, yet it must be answered `Duplicate`.
+    pub fn refused_journal_refs(cmds: &[Command], results: &[Result<Outcome, Rejection>]) -> Vec<String> {
+        cmds.iter()
+            .zip(results)
+            .filter(|(c, r)| r.is_err() && matches!(c, Command::Transfer(_) | Command::Post(_)))
+            .map(|(c, _)| c.reference().to_owned())
+            .collect()
+    }
+
     /// Every account the batch touches, given the holds loaded for it, in ascending order:
     /// backends lock rows in this order so two writers can never deadlock each other.
     pub fn accounts(cmds: &[Command], holds: &HashMap<String, StoredHold>) -> Vec<AccountId> {

@@ -23,7 +23,9 @@ pub(crate) enum References {
     LookUp,
     /// Plan as if none were taken and let the unique index on `journals.reference` say
     /// otherwise: the journals insert then fails, the backend's batch answers `Ok(None)`, and
-    /// the caller rolls back and runs the batch again with [`References::LookUp`]. A replay
+    /// the caller rolls back and runs the batch again with [`References::LookUp`]. The
+    /// references of the commands the plan refused are looked up before writing (a refused
+    /// replay writes no journal for the index to catch, and must still be a duplicate). A replay
     /// that reaches the ledger is rare (the idempotency records answer most), so this saves a
     /// probe per transfer at the price of running a batch that holds one twice.
     TrustIndex,

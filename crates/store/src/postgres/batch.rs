@@ -32,6 +32,12 @@ pub(super) async fn run(
         .map_err(ledger_error)?;
     let snapshot = load(tx, cmds, refs).await?;
     let plan = plan(&snapshot, cmds, &ids);
+    if refs == References::TrustIndex {
+        let refused = Needs::refused_journal_refs(cmds, &plan.results);
+        if !taken(tx, &refused).await?.is_empty() {
+            return Ok(None);
+        }
+    }
     match write(tx, &Rows::of(&plan)).await {
         Ok(()) => Ok(Some(plan.results)),
         Err(Write::JournalTaken(_)) if refs == References::TrustIndex => Ok(None),
@@ -104,16 +110,20 @@ async fn load(tx: &mut Tx, cmds: &[Command], refs: References) -> Result<Snapsho
     // touched the same accounts, so it has committed by now and its journal is visible here
     // (READ COMMITTED reads the latest commit per statement). That avoids most retries; the
     // unique index still catches the rest.
-    let journal_refs: Vec<String> = if needs.journal_refs.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_scalar("SELECT reference FROM journals WHERE reference = ANY($1::text[])")
-            .bind(&needs.journal_refs)
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(ledger_error)?
-    };
+    let journal_refs = taken(tx, &needs.journal_refs).await?;
     snapshot::build(journal_refs, holds, accounts)
+}
+
+/// Those of `references` that already have a journal.
+async fn taken(tx: &mut Tx, references: &[String]) -> Result<Vec<String>, StorageError> {
+    if references.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("SELECT reference FROM journals WHERE reference = ANY($1::text[])")
+        .bind(references)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(ledger_error)
 }
 
 /// One column of every row. (Sequence numbers are bound as `int`: they index at most

@@ -28,6 +28,12 @@ pub(super) fn run(
     let ids = allocate_ids(conn, cmds.len())?;
     let snapshot = load(conn, cmds, refs)?;
     let plan = plan(&snapshot, cmds, &ids);
+    if refs == References::TrustIndex {
+        let refused = Needs::refused_journal_refs(cmds, &plan.results);
+        if !taken(conn, &refused).map_err(rusqlite_error)?.is_empty() {
+            return Ok(None);
+        }
+    }
     match write(conn, &Rows::of(&plan)) {
         Ok(()) => Ok(Some(plan.results)),
         Err(Write::JournalTaken(_)) if refs == References::TrustIndex => Ok(None),
@@ -73,16 +79,7 @@ fn load(conn: &Connection, cmds: &[Command], refs: References) -> Result<Snapsho
 /// The journal references already taken, the holds named, and those holds' legs (by hold id,
 /// then seq).
 fn load_references(conn: &Connection, needs: &Needs) -> rusqlite::Result<(Vec<String>, Vec<HoldTuple>, Vec<LegTuple>)> {
-    let mut taken = Vec::new();
-    if !needs.journal_refs.is_empty() {
-        let mut stmt = conn.prepare_cached("SELECT 1 FROM journals WHERE reference = ?1")?;
-        let mut seen = HashSet::with_capacity(needs.journal_refs.len());
-        for reference in &needs.journal_refs {
-            if seen.insert(reference.as_str()) && stmt.exists([reference])? {
-                taken.push(reference.clone());
-            }
-        }
-    }
+    let taken = taken(conn, &needs.journal_refs)?;
     let mut holds: Vec<HoldTuple> = Vec::new();
     if !needs.hold_refs.is_empty() {
         let mut stmt =
@@ -112,6 +109,21 @@ fn load_references(conn: &Connection, needs: &Needs) -> rusqlite::Result<(Vec<St
         }
     }
     Ok((taken, holds, legs))
+}
+
+/// Those of `references` that already have a journal (each once).
+fn taken(conn: &Connection, references: &[String]) -> rusqlite::Result<Vec<String>> {
+    let mut taken = Vec::new();
+    if !references.is_empty() {
+        let mut stmt = conn.prepare_cached("SELECT 1 FROM journals WHERE reference = ?1")?;
+        let mut seen = HashSet::with_capacity(references.len());
+        for reference in references {
+            if seen.insert(reference.as_str()) && stmt.exists([reference])? {
+                taken.push(reference.clone());
+            }
+        }
+    }
+    Ok(taken)
 }
 
 /// Runs `sql` once per row, binding what `bind` returns.

@@ -100,7 +100,7 @@ async fn duplicates_within_and_across_batches(b: TestBackend) -> TestResult {
 /// Backends plan a batch trusting the unique index on journal references; when the journals
 /// insert finds one taken they roll the attempt back and run the batch again, looking every
 /// reference up. Nothing of the first attempt may survive: the new commands post once, with
-/// one history row each, and the replay is a duplicate.
+/// one history row each, and the replay is a duplicate, even one the plan would refuse.
 async fn a_replay_among_new_commands_leaves_one_copy_of_each(b: TestBackend) -> TestResult {
     let Some(books) = Books::new(b).await? else { return Ok(()) };
     let (alice, bob) = (books.user("alice").await?, books.user("bob").await?);
@@ -124,6 +124,10 @@ async fn a_replay_among_new_commands_leaves_one_copy_of_each(b: TestBackend) -> 
         let l = app.line("alice", id).await?.ok_or(format!("{id} missing"))?;
         assert_eq!(l.status_history.len(), 1, "{id}: {:?}", l.status_history);
     }
+    // A replay the plan alone would refuse (more than alice now has) writes no journal for the
+    // index to catch: it must still be a duplicate, not insufficient funds.
+    let r = ledger.execute(&[transfer("tr_1", alice, bob, 10_000)?]).await?;
+    assert_eq!(r, vec![Ok(Outcome::Duplicate)]);
     let report = ledger.verify().await?;
     assert_eq!(report.journals, 3, "the deposit and two transfers, once each");
     books.assert_verified().await
