@@ -29,6 +29,21 @@ pub struct StoredHold {
     pub status: HoldStatus,
 }
 
+/// How a batch learns which of its journal references are already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum References {
+    /// Look each one up before planning (one index probe per reference).
+    LookUp,
+    /// Plan as if none were taken and let the unique index on `journals.reference` say
+    /// otherwise: the journals insert then fails, the backend's batch answers `Ok(None)`, and
+    /// the caller rolls back and runs the batch again with [`References::LookUp`]. The
+    /// references of the commands the plan refused are looked up before writing (a refused
+    /// replay writes no journal for the index to catch, and must still be a duplicate). A replay
+    /// that reaches the ledger is rare (the idempotency records answer most), so this saves a
+    /// probe per transfer at the price of running a batch that holds one twice.
+    TrustIndex,
+}
+
 /// What a backend must load (and lock) before planning a batch.
 #[derive(Debug, Default)]
 pub struct Needs {
@@ -39,16 +54,21 @@ pub struct Needs {
 }
 
 impl Needs {
-    /// The references a batch needs looked up.
-    pub fn of(cmds: &[Command]) -> Needs {
+    /// The references a batch needs looked up; journal references only with
+    /// [`References::LookUp`].
+    pub fn of(cmds: &[Command], refs: References) -> Needs {
         let mut n = Needs::default();
+        let look_up = refs == References::LookUp;
         for c in cmds {
             match c {
-                Command::Transfer(t) => n.journal_refs.push(t.reference.clone()),
+                Command::Transfer(t) if look_up => n.journal_refs.push(t.reference.clone()),
+                Command::Transfer(_) => {}
                 Command::Hold(h) => n.hold_refs.push(h.reference.clone()),
                 Command::Post(r) => {
                     // Posting writes a journal under the hold's reference: it must be free.
-                    n.journal_refs.push(r.hold_reference.clone());
+                    if look_up {
+                        n.journal_refs.push(r.hold_reference.clone());
+                    }
                     n.hold_refs.push(r.hold_reference.clone());
                 }
                 Command::Void(r) => n.hold_refs.push(r.hold_reference.clone()),

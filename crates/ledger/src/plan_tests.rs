@@ -41,7 +41,7 @@ impl Mem {
     }
 
     fn run(&mut self, cmds: &[Command]) -> Vec<Result<Outcome, Rejection>> {
-        let needs = Needs::of(cmds);
+        let needs = Needs::of(cmds, References::LookUp);
         let snap = Snapshot {
             accounts: self.accounts.clone(),
             journal_refs: self

@@ -77,6 +77,13 @@ pub(crate) fn rusqlite_error(e: rusqlite::Error) -> StorageError {
     StorageError { message: e.to_string(), retryable }
 }
 
+/// What a backend's batch reports if, run with every reference looked up, it still answered
+/// "a reference is taken": it cannot (that run reports a taken reference as an error), so this
+/// is a bug, not a condition to retry.
+pub(crate) fn taken_after_lookup() -> StorageError {
+    StorageError { message: "a batch that looked its references up still found one taken".into(), retryable: false }
+}
+
 /// A row that cannot be decoded into a domain value (corrupt or foreign data): not retryable.
 pub(crate) fn corrupt(what: impl std::fmt::Display) -> StorageError {
     StorageError { message: format!("unexpected stored value: {what}"), retryable: false }

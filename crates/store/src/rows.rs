@@ -1,9 +1,8 @@
 //! A ledger [`Plan`] flattened into rows, one list per table.
 //!
-//! Both backends write a batch with one set-based statement per list, whatever the batch size:
-//! SQLite serialises each list as one JSON array of arrays (`json_each`), PostgreSQL transposes
-//! it into one array per column (`UNNEST`). Row tuples serialise as JSON arrays, so the SQLite
-//! side reads column `i` of a row as `value ->> i`.
+//! SQLite binds each row to a cached prepared statement (`sqlite/batch.rs`); PostgreSQL
+//! transposes each list into one array per column and writes it with one `UNNEST` statement,
+//! whatever the batch size.
 
 use std::collections::HashMap;
 

@@ -16,21 +16,6 @@ pub(crate) type HoldTuple = (i64, String, String, String, String);
 /// `(hold id, debit account, credit account, amount)`, ordered by hold id and seq.
 pub(crate) type LegTuple = (i64, i64, i64, i64);
 
-/// How a batch learns which of its journal references are already taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum References {
-    /// Look each one up before planning (one index probe per reference).
-    LookUp,
-    /// Plan as if none were taken and let the unique index on `journals.reference` say
-    /// otherwise: the journals insert then fails, the backend's batch answers `Ok(None)`, and
-    /// the caller rolls back and runs the batch again with [`References::LookUp`]. The
-    /// references of the commands the plan refused are looked up before writing (a refused
-    /// replay writes no journal for the index to catch, and must still be a duplicate). A replay
-    /// that reaches the ledger is rare (the idempotency records answer most), so this saves a
-    /// probe per transfer at the price of running a batch that holds one twice.
-    TrustIndex,
-}
-
 /// Parses a stored currency code.
 pub(crate) fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::from_str(code).map_err(|_| corrupt(format!("currency {code:?}")))

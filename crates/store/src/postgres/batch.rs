@@ -5,13 +5,13 @@
 //! one array per column and expanded with `UNNEST`: the statement count is constant.
 
 use okpay_domain::time::now_us;
-use okpay_ledger::plan::{Needs, Snapshot, plan};
+use okpay_ledger::plan::{Needs, References, Snapshot, plan};
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
 use sqlx::{Postgres, Transaction};
 
 use crate::error::{PG_UNIQUE_VIOLATION, ledger_error, pg_code};
 use crate::rows::Rows;
-use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple, References};
+use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple};
 
 type Tx = Transaction<'static, Postgres>;
 
@@ -62,10 +62,7 @@ impl From<StorageError> for Write {
 }
 
 async fn load(tx: &mut Tx, cmds: &[Command], refs: References) -> Result<Snapshot, StorageError> {
-    let mut needs = Needs::of(cmds);
-    if refs == References::TrustIndex {
-        needs.journal_refs.clear();
-    }
+    let needs = Needs::of(cmds, refs);
     let holds: Vec<HoldTuple> = if needs.hold_refs.is_empty() {
         Vec::new()
     } else {

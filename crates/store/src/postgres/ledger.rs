@@ -3,13 +3,14 @@
 use async_trait::async_trait;
 use okpay_domain::Currency;
 use okpay_domain::time::now_us;
+use okpay_ledger::plan::References;
 use okpay_ledger::{
     AccountId, AccountKind, AccountState, Command, LedgerStore, Outcome, Rejection, StorageError, VerifyReport,
 };
 
 use super::{PgStore, batch, verify};
-use crate::error::{app_error, ledger_error};
-use crate::snapshot::{self, AccountTuple, References};
+use crate::error::{app_error, ledger_error, taken_after_lookup};
+use crate::snapshot::{self, AccountTuple};
 
 #[async_trait]
 impl LedgerStore for PgStore {
@@ -20,10 +21,7 @@ impl LedgerStore for PgStore {
         match attempt(self, cmds, References::TrustIndex).await? {
             Some(results) => Ok(results),
             // A reference was taken: run the batch again, looking every reference up first.
-            None => attempt(self, cmds, References::LookUp).await?.ok_or_else(|| StorageError {
-                message: "a batch that looked its references up still found one taken".into(),
-                retryable: true,
-            }),
+            None => attempt(self, cmds, References::LookUp).await?.ok_or_else(taken_after_lookup),
         }
     }
 

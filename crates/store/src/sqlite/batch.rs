@@ -9,13 +9,13 @@
 use std::collections::HashSet;
 
 use okpay_domain::time::now_us;
-use okpay_ledger::plan::{Needs, Snapshot, plan};
+use okpay_ledger::plan::{Needs, References, Snapshot, plan};
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::rusqlite_error;
 use crate::rows::Rows;
-use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple, References};
+use crate::snapshot::{self, AccountTuple, HoldTuple, LegTuple};
 
 /// Decides and writes a batch on `conn`, which holds an open write transaction; returns one
 /// result per command, or `None` if `refs` is [`References::TrustIndex`] and a reference was
@@ -52,10 +52,7 @@ fn allocate_ids(conn: &Connection, n: usize) -> Result<Vec<i64>, StorageError> {
 }
 
 fn load(conn: &Connection, cmds: &[Command], refs: References) -> Result<Snapshot, StorageError> {
-    let mut needs = Needs::of(cmds);
-    if refs == References::TrustIndex {
-        needs.journal_refs.clear();
-    }
+    let needs = Needs::of(cmds, refs);
     let (journal_refs, holds, legs) = load_references(conn, &needs).map_err(rusqlite_error)?;
     let holds = snapshot::assemble_holds(holds, legs)?;
     let account_ids = Needs::accounts(cmds, &holds);

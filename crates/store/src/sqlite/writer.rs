@@ -10,13 +10,13 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use okpay_ledger::plan::References;
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
 use rusqlite::{Connection, OpenFlags};
 
 use super::batch;
 use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, WAL_AUTOCHECKPOINT_PAGES};
-use crate::error::rusqlite_error;
-use crate::snapshot::References;
+use crate::error::{rusqlite_error, taken_after_lookup};
 
 /// Prepared statements kept per connection: every statement of a batch stays prepared.
 const STATEMENT_CACHE: usize = 32;
@@ -60,10 +60,7 @@ impl LedgerWriter {
                     // A reference was taken: undo the attempt and run the batch again, looking
                     // every reference up first.
                     conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE").map_err(rusqlite_error)?;
-                    batch::run(&conn, cmds, References::LookUp)?.ok_or_else(|| StorageError {
-                        message: "a batch that looked its references up still found one taken".into(),
-                        retryable: false,
-                    })?
+                    batch::run(&conn, cmds, References::LookUp)?.ok_or_else(taken_after_lookup)?
                 }
             };
             conn.execute_batch("COMMIT").map_err(rusqlite_error)?;
