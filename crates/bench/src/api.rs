@@ -1,7 +1,8 @@
 //! The few OKPay API calls the HTTP benchmarks make, over one keep-alive connection pool.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use okpay_mail::testing::Inbox;
 
 use anyhow::{Context, bail};
 use reqwest::StatusCode;
@@ -17,11 +18,11 @@ const APPROVED_CARD: &str = "4242424242424242";
 pub struct Api {
     base: String,
     client: reqwest::Client,
-    /// The server's `.eml` outbox (it runs without SMTP), where verification links arrive.
-    outbox: Option<PathBuf>,
+    /// What the server's SMTP relay kept: the verification mail.
+    inbox: Option<Inbox>,
 }
 
-/// How long a verification mail may take to appear in the outbox.
+/// How long a verification mail may take to arrive.
 const MAIL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A signed-in user.
@@ -63,12 +64,12 @@ impl Api {
             .tcp_nodelay(true)
             .build()
             .context("building the HTTP client")?;
-        Ok(Api { base, client, outbox: None })
+        Ok(Api { base, client, inbox: None })
     }
 
-    /// Reads verification mail from the server's `.eml` outbox directory.
-    pub fn with_outbox(mut self, dir: PathBuf) -> Api {
-        self.outbox = Some(dir);
+    /// Reads verification mail from what the server's SMTP relay kept.
+    pub fn with_inbox(mut self, inbox: Inbox) -> Api {
+        self.inbox = Some(inbox);
         self
     }
 
@@ -213,19 +214,13 @@ impl Api {
         Ok(lines.saturating_sub(1)) // the header
     }
 
-    /// Waits for the `.eml` verification mail to `email` and returns the token of its link.
+    /// Waits for the verification mail to `email` and returns the token of its link.
     async fn mailed_verification_token(&self, email: &str) -> anyhow::Result<String> {
-        let dir = self.outbox.as_ref().context("no outbox directory to read verification mail from")?;
-        let deadline = Instant::now() + MAIL_TIMEOUT;
-        loop {
-            if let Some(token) = find_token(dir, email) {
-                return Ok(token);
-            }
-            if Instant::now() > deadline {
-                bail!("no verification mail to {email} in {} after {:?}", dir.display(), MAIL_TIMEOUT);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        const VERIFY_PATH: &str = "/verify-email";
+        let inbox = self.inbox.as_ref().context("no SMTP relay to read verification mail from")?;
+        let mail = inbox.wait_for(email, MAIL_TIMEOUT, |m| m.token(VERIFY_PATH).is_some()).await;
+        mail.and_then(|m| m.token(VERIFY_PATH))
+            .with_context(|| format!("no verification mail to {email} after {MAIL_TIMEOUT:?}"))
     }
 
     fn post(&self, path: &str, token: Option<&str>, key: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
@@ -255,28 +250,4 @@ impl Api {
         }
         serde_json::from_str(&text).with_context(|| format!("POST {path} answered invalid JSON"))
     }
-}
-
-/// The `/verify-email?token=` token in a mail to `email` among the `.eml` files of `dir`.
-fn find_token(dir: &Path, email: &str) -> Option<String> {
-    const MARKER: &str = "/verify-email?token=";
-    let entries = std::fs::read_dir(dir).ok()?;
-    for entry in entries.filter_map(Result::ok) {
-        if entry.path().extension().is_none_or(|e| e != "eml") {
-            continue;
-        }
-        let Ok(raw) = std::fs::read(entry.path()) else { continue };
-        // Parsing every mail of a few hundred users on each poll adds up: skip the others cheaply.
-        if !raw.windows(email.len()).any(|w| w == email.as_bytes()) {
-            continue;
-        }
-        let Some(mail) = mail_parser::MessageParser::default().parse(&raw) else { continue };
-        let to_them = mail.to().is_some_and(|to| to.iter().any(|a| a.address().is_some_and(|x| x == email)));
-        let text = mail.body_text(0).unwrap_or_default();
-        if let Some(start) = text.find(MARKER).filter(|_| to_them).map(|i| i + MARKER.len()) {
-            let token: String = text[start..].chars().take_while(char::is_ascii_alphanumeric).collect();
-            return Some(token);
-        }
-    }
-    None
 }

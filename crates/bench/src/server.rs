@@ -8,8 +8,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use tokio::process::{Child, Command};
 
+use okpay_mail::testing::SmtpSink;
+
 use crate::api::Api;
 
+/// Kept by the SMTP relay: the verification mail's link (the raw message, so before any
+/// quoted-printable decoding; the path itself has no character that encoding changes).
+const VERIFY_MARKER: &[u8] = b"/verify-email";
 /// How long the server may take to migrate and answer `/healthz`.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a graceful shutdown (drain in-flight requests and the ledger queue) may take.
@@ -19,7 +24,7 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(40);
 pub struct OkpayServer {
     child: Child,
     pid: u32,
-    /// Its working directory (the mail outbox lands there); removed with the server.
+    /// Its working directory; removed with the server.
     _cwd: tempfile::TempDir,
 }
 
@@ -50,11 +55,14 @@ impl OkpayServer {
     pub async fn start(bin: &Path, database_url: &str, pool: usize) -> anyhow::Result<(OkpayServer, Api)> {
         let port = free_port()?;
         let cwd = tempfile::tempdir().context("creating the server's working directory")?;
+        // Keeps the verification mail the set-up reads and counts the rest (notices).
+        let smtp = SmtpSink::start_keeping(|raw| raw.windows(VERIFY_MARKER.len()).any(|w| w == VERIFY_MARKER))
+            .context("starting the SMTP relay")?;
         let child = Command::new(bin)
             .arg("serve")
             .current_dir(cwd.path())
             .env("OKPAY_DATA_DIR", cwd.path())
-            .env_remove("OKPAY_SMTP_URL")
+            .env("OKPAY_SMTP_URL", smtp.url())
             .env("OKPAY_DATABASE_URL", database_url)
             .env("OKPAY_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKPAY_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
@@ -71,9 +79,10 @@ impl OkpayServer {
             .spawn()
             .with_context(|| format!("starting {} serve", bin.display()))?;
         let pid = child.id().context("the server exited at once")?;
-        let outbox = cwd.path().join("outbox");
+        let inbox = smtp.inbox.clone();
+        // The relay's threads outlive the server; an idle relay costs nothing.
         let mut server = OkpayServer { child, pid, _cwd: cwd };
-        let api = Api::new(format!("http://127.0.0.1:{port}"), pool)?.with_outbox(outbox);
+        let api = Api::new(format!("http://127.0.0.1:{port}"), pool)?.with_inbox(inbox);
         let deadline = Instant::now() + START_TIMEOUT;
         while !api.healthy().await {
             if let Some(status) = server.child.try_wait()? {

@@ -3,6 +3,7 @@
 //! feature; never part of the binary.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -65,14 +66,32 @@ impl ReceivedMail {
     }
 }
 
-/// Everything a sink received, shared with the test.
+/// What a sink kept, shared with the test, and what it counted.
 #[derive(Debug, Clone, Default)]
-pub struct Inbox(Arc<Mutex<Vec<ReceivedMail>>>);
+pub struct Inbox(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    kept: Mutex<Vec<ReceivedMail>>,
+    received: AtomicU64,
+    sessions: AtomicU64,
+}
 
 impl Inbox {
+    /// Messages received so far, kept or not.
+    pub fn received(&self) -> u64 {
+        self.0.received.load(Ordering::Relaxed)
+    }
+
+    /// SMTP sessions (greetings with `HELO`/`EHLO`) so far: shows whether a client reuses its
+    /// connections.
+    pub fn sessions(&self) -> u64 {
+        self.0.sessions.load(Ordering::Relaxed)
+    }
+
     /// Every message so far, in arrival order.
     pub fn all(&self) -> Vec<ReceivedMail> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0.kept.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// The messages to `address` (case-insensitive), in arrival order.
@@ -101,7 +120,7 @@ impl Inbox {
     }
 
     fn push(&self, m: ReceivedMail) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(m);
+        self.0.kept.lock().unwrap_or_else(PoisonError::into_inner).push(m);
     }
 }
 
@@ -122,10 +141,19 @@ impl SmtpSink {
 
     /// Starts a sink on `addr` (e.g. a port a test reserved earlier).
     pub fn start_on(addr: SocketAddr) -> std::io::Result<SmtpSink> {
-        let listener = TcpListener::bind(addr)?;
+        SmtpSink::serve(TcpListener::bind(addr)?, |_| true)
+    }
+
+    /// Starts a sink on a free port that keeps only the messages whose raw bytes satisfy `keep`
+    /// and counts the others (a load test's mail, which nobody reads, would fill the memory).
+    pub fn start_keeping(keep: fn(&[u8]) -> bool) -> std::io::Result<SmtpSink> {
+        SmtpSink::serve(TcpListener::bind(("127.0.0.1", 0))?, keep)
+    }
+
+    fn serve(listener: TcpListener, keep: fn(&[u8]) -> bool) -> std::io::Result<SmtpSink> {
         let addr = listener.local_addr()?;
         let inbox = Inbox::default();
-        let mut server = Server::new(Collector { inbox: inbox.clone(), to: Vec::new(), data: Vec::new() });
+        let mut server = Server::new(Collector { inbox: inbox.clone(), keep, to: Vec::new(), data: Vec::new() });
         if let Err(e) = server.with_name("sink.test").with_ssl(SslConfig::None) {
             return Err(std::io::Error::other(e.to_string()));
         }
@@ -149,11 +177,17 @@ impl SmtpSink {
 #[derive(Clone)]
 struct Collector {
     inbox: Inbox,
+    keep: fn(&[u8]) -> bool,
     to: Vec<String>,
     data: Vec<u8>,
 }
 
 impl Handler for Collector {
+    fn helo(&mut self, _ip: std::net::IpAddr, _domain: &str) -> Response {
+        self.inbox.0.sessions.fetch_add(1, Ordering::Relaxed);
+        mailin_embedded::response::OK
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.to = to.to_vec();
         self.data.clear();
@@ -167,7 +201,10 @@ impl Handler for Collector {
 
     fn data_end(&mut self) -> Response {
         let raw = std::mem::take(&mut self.data);
-        self.inbox.push(ReceivedMail::parse(std::mem::take(&mut self.to), raw));
+        self.inbox.0.received.fetch_add(1, Ordering::Relaxed);
+        if (self.keep)(&raw) {
+            self.inbox.push(ReceivedMail::parse(std::mem::take(&mut self.to), raw));
+        }
         mailin_embedded::response::OK
     }
 }

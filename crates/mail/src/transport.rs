@@ -8,12 +8,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::Rendered;
+use crate::relay::Relay;
 
-/// How long one SMTP delivery may take before it counts as a failed attempt.
+/// How long one SMTP delivery (connecting included) may take before it counts as a failed
+/// attempt.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Why a message was not delivered.
@@ -50,8 +54,8 @@ pub struct Envelope<'a> {
 pub enum Transport {
     /// An SMTP relay (`smtp://`, `smtps://`, `smtp://...?tls=required` for STARTTLS).
     Smtp {
-        /// The pooled lettre transport.
-        inner: AsyncSmtpTransport<Tokio1Executor>,
+        /// The relay and its open connections.
+        relay: Arc<Relay>,
         /// The sender.
         from: Mailbox,
     },
@@ -67,7 +71,7 @@ pub enum Transport {
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Transport::Smtp { from, .. } => write!(f, "Transport::Smtp(from {from})"),
+            Transport::Smtp { relay, from } => write!(f, "Transport::Smtp({relay:?}, from {from})"),
             Transport::Files { dir, from } => write!(f, "Transport::Files({}, from {from})", dir.display()),
         }
     }
@@ -91,11 +95,8 @@ impl Transport {
             from.parse().map_err(|e: lettre::address::AddressError| ConfigError::From(e.to_string()))?;
         match smtp_url.map(str::trim).filter(|u| !u.is_empty()) {
             Some(url) => {
-                let inner = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| ConfigError::SmtpUrl(e.to_string()))?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .build();
-                Ok(Transport::Smtp { inner, from })
+                let relay = Relay::from_url(url).map_err(|e| ConfigError::SmtpUrl(e.to_string()))?;
+                Ok(Transport::Smtp { relay: Arc::new(relay), from })
             }
             None => Ok(Transport::Files { dir: outbox_dir.to_owned(), from }),
         }
@@ -104,15 +105,17 @@ impl Transport {
     /// Delivers one message.
     pub async fn send(&self, env: &Envelope<'_>, mail: &Rendered) -> Result<(), SendError> {
         match self {
-            Transport::Smtp { inner, from } => {
+            Transport::Smtp { relay, from } => {
                 let message = build(from, env, mail)?;
-                inner.send(message).await.map(|_| ()).map_err(|e| {
-                    if e.is_permanent() {
-                        SendError::permanent(format!("SMTP refused the message: {e}"))
-                    } else {
-                        SendError::temporary(format!("SMTP: {e}"))
+                let bytes = message.formatted();
+                match tokio::time::timeout(SMTP_TIMEOUT, relay.send(message.envelope(), &bytes)).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(e)) if e.is_permanent() => {
+                        Err(SendError::permanent(format!("SMTP refused the message: {e}")))
                     }
-                })
+                    Ok(Err(e)) => Err(SendError::temporary(format!("SMTP: {e}"))),
+                    Err(_) => Err(SendError::temporary(format!("SMTP: no answer within {SMTP_TIMEOUT:?}"))),
+                }
             }
             Transport::Files { dir, from } => {
                 let message = build(from, env, mail)?;

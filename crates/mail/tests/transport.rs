@@ -30,6 +30,21 @@ async fn smtp_delivers_text_and_html_in_the_users_language() {
 }
 
 #[tokio::test]
+async fn smtp_sends_many_messages_down_one_connection() {
+    let sink = SmtpSink::start().expect("sink");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+    for i in 0..20 {
+        let id = format!("mail_r{i}");
+        t.send(&Envelope { id: &id, to: "ann@example.com" }, &reset().render(Locale::En, "Ann")).await.expect("sent");
+    }
+    // The server answers 250 only once it has the message: all are there now.
+    assert_eq!(sink.inbox.received(), 20);
+    assert_eq!(sink.inbox.to("ann@example.com").len(), 20);
+    assert_eq!(sink.inbox.sessions(), 1, "one connection, reused");
+}
+
+#[tokio::test]
 async fn without_smtp_each_mail_is_an_eml_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = dir.path().join("outbox");

@@ -19,11 +19,29 @@ const USAGE: &str =
      WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us >= $6
        AND status NOT IN ('failed', 'canceled')";
 
-/// The last succeeded amounts before a time.
-const RECENT: &str = "SELECT amount_minor FROM transactions
-     WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us < $5
-       AND status IN ('succeeded', 'paid')
-     ORDER BY created_at_us DESC LIMIT $6";
+/// The last `limit` succeeded amounts before a time. Each kind's newest rows come from the
+/// index `(owner, kind, currency, created_at_us)` read newest first, which stops after `limit`
+/// rows, and the newest of the two lists win; a second kind equal to the first adds nothing.
+/// (Written as one `kind = $3 OR kind = $4` query it sorted every row of both kinds: a read per
+/// payment that grew with the payer's history.) The limit is part of the text because SQLite
+/// prepares a statement whose `LIMIT` is a bound value again on every run.
+fn recent_sql(limit: u32) -> String {
+    let newest = |kind: &str| {
+        format!(
+            "SELECT amount_minor, created_at_us FROM transactions
+             WHERE owner = $1 AND {kind} AND currency = $2 AND created_at_us < $5
+               AND status IN ('succeeded', 'paid')
+             ORDER BY created_at_us DESC LIMIT {limit}"
+        )
+    };
+    format!(
+        "SELECT amount_minor FROM (
+             SELECT * FROM ({}) AS first_kind UNION ALL SELECT * FROM ({}) AS second_kind
+         ) AS recent ORDER BY created_at_us DESC LIMIT {limit}",
+        newest("kind = $3"),
+        newest("kind = $4 AND $4 <> $3"),
+    )
+}
 
 /// Declined card deposits (their details carry a decline code) and how many cards they used.
 const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM transactions
@@ -112,13 +130,12 @@ macro_rules! impl_risk_store {
 
             async fn recent_amounts(&self, s: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError> {
                 let (k1, k2) = s.kind_pair();
-                let rows: Vec<(i64,)> = sqlx::query_as(RECENT)
+                let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(recent_sql(limit)))
                     .bind(s.owner)
                     .bind(s.currency.code())
                     .bind(k1)
                     .bind(k2)
                     .bind(before_us)
-                    .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await
                     .map_err(app_error)?;

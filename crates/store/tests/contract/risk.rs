@@ -1,5 +1,8 @@
-//! The risk reads: first-time recipients within a window, judged on the owner's recent transfers.
+//! The risk reads: first-time recipients within a window, judged on the owner's recent
+//! transfers, and the last amounts a payment is compared with.
 
+use okpay_app::ports::Scope;
+use okpay_domain::Currency;
 use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, TestResult, contract, line};
@@ -31,5 +34,40 @@ async fn new_recipients_are_those_first_paid_inside_the_window(b: TestBackend) -
     assert_eq!(s.new_recipients_since("alice", 0).await?, 3, "every recipient is new in a window covering all");
     assert_eq!(s.new_recipients_since("alice", 20_000).await?, 0);
     assert_eq!(s.new_recipients_since("carol", 0).await?, 0);
+    Ok(())
+}
+
+contract!(recent_amounts_are_the_newest_succeeded_rows_of_the_scope);
+
+async fn recent_amounts_are_the_newest_succeeded_rows_of_the_scope(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    // (id, owner, kind, status, currency, amount, at): amounts tell the rows apart.
+    let rows = [
+        ("r1", "alice", "transfer_out", "succeeded", Currency::Usd, 1, 1_000),
+        ("r2", "alice", "payment", "paid", Currency::Usd, 2, 2_000),
+        ("r3", "alice", "transfer_out", "succeeded", Currency::Usd, 3, 3_000),
+        ("r4", "alice", "payment", "paid", Currency::Usd, 4, 4_000),
+        ("r5", "alice", "transfer_out", "failed", Currency::Usd, 5, 5_000), // failed
+        ("r6", "alice", "payment", "paid", Currency::Eur, 6, 6_000),        // other currency
+        ("r7", "alice", "transfer_in", "succeeded", Currency::Usd, 7, 7_000), // incoming
+        ("r8", "bob", "transfer_out", "succeeded", Currency::Usd, 8, 8_000), // someone else
+        ("r9", "alice", "payment", "paid", Currency::Usd, 9, 9_000),
+        ("r10", "alice", "transfer_out", "succeeded", Currency::Usd, 10, 10_000), // not before
+    ];
+    for (id, owner, kind, status, currency, amount, at) in rows {
+        let mut l = line(id, owner, kind, status, at);
+        (l.currency, l.amount_minor) = (currency, amount);
+        s.insert_line(&l).await?;
+    }
+    let both = Scope { owner: "alice", currency: Currency::Usd, kinds: &["transfer_out", "payment"] };
+    assert_eq!(s.recent_amounts(both, 10_000, 3).await?, [9, 4, 3], "newest first, both kinds");
+    assert_eq!(s.recent_amounts(both, 10_000, 20).await?, [9, 4, 3, 2, 1]);
+    assert_eq!(s.recent_amounts(both, 10_001, 1).await?, [10]);
+    // One kind: each row once, although the query reads "both" kinds.
+    let one = Scope { owner: "alice", currency: Currency::Usd, kinds: &["payment"] };
+    assert_eq!(s.recent_amounts(one, 10_000, 20).await?, [9, 4, 2]);
+    let none = Scope { owner: "carol", currency: Currency::Usd, kinds: &["payment"] };
+    assert!(s.recent_amounts(none, 10_000, 20).await?.is_empty());
     Ok(())
 }
