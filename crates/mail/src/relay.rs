@@ -118,13 +118,17 @@ impl Relay {
     }
 
     /// Sends one message (`bytes` as formatted) on an idle connection or a new one. A
-    /// connection that saw an error is closed, never reused.
+    /// connection that saw an error is closed, never reused; a temporary failure on a reused
+    /// one (the relay may have closed it meanwhile) is tried once more on a new connection.
     pub async fn send(&self, envelope: &Envelope, bytes: &[u8]) -> Result<(), RelayError> {
-        let mut conn = match self.reusable().await {
-            Some(conn) => conn,
-            None => self.connect().await?,
+        let conn = match self.reusable().await {
+            Some(mut conn) => match conn.send(envelope, bytes).await {
+                Ok(_) => conn,
+                Err(e) if e.is_permanent() => return Err(e.into()),
+                Err(_) => self.connect_and_send(envelope, bytes).await?,
+            },
+            None => self.connect_and_send(envelope, bytes).await?,
         };
-        conn.send(envelope, bytes).await?;
         if !conn.has_broken() {
             let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
             if idle.len() < MAX_IDLE {
@@ -132,6 +136,12 @@ impl Relay {
             }
         }
         Ok(())
+    }
+
+    async fn connect_and_send(&self, envelope: &Envelope, bytes: &[u8]) -> Result<AsyncSmtpConnection, RelayError> {
+        let mut conn = self.connect().await?;
+        conn.send(envelope, bytes).await?;
+        Ok(conn)
     }
 
     /// The most recently used idle connection that still answers, if any.

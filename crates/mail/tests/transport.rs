@@ -81,3 +81,49 @@ async fn a_down_server_is_a_temporary_error_and_bad_config_is_refused() {
     assert!(Transport::from_config(Some("smtps://mail.example.com:465"), dir.path(), FROM).is_ok());
     assert!(Transport::from_config(Some("smtp://mail.example.com:587?tls=required"), dir.path(), FROM).is_ok());
 }
+
+/// A relay that closes each connection after one message, as a relay does after its idle
+/// timeout: returns its address and the count of messages it accepted.
+async fn one_message_per_connection_relay() -> (std::net::SocketAddr, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 relay.test ready\r\n").await.expect("greet");
+            let mut in_data = false;
+            while let Ok(Some(line)) = lines.next_line().await {
+                let reply: &[u8] = match (in_data, line.as_str()) {
+                    (true, ".") => b"250 accepted\r\n",
+                    (true, _) => continue,
+                    (false, "DATA") => b"354 go on\r\n",
+                    (false, l) if l.starts_with("EHLO") => b"250 relay.test\r\n",
+                    (false, _) => b"250 ok\r\n",
+                };
+                in_data = reply.starts_with(b"354");
+                write.write_all(reply).await.expect("reply");
+                if reply.starts_with(b"250 accepted") {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    break; // and close the connection the client will keep
+                }
+            }
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test]
+async fn a_connection_the_relay_closed_is_replaced_without_failing_the_message() {
+    let (addr, accepted) = one_message_per_connection_relay().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Transport::from_config(Some(&format!("smtp://{addr}")), dir.path(), FROM).expect("transport");
+    for id in ["mail_c1", "mail_c2", "mail_c3"] {
+        t.send(&Envelope { id, to: "ann@example.com" }, &reset().render(Locale::En, "Ann")).await.expect(id);
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
