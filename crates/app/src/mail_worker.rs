@@ -50,8 +50,10 @@ impl Default for MailWorkerConfig {
             // A round's claim and its "sent" write cost about as much for 100 rows as for
             // 20 (docs/benchmarks.md): at 20 the worker fell behind two notices per transfer.
             batch: 100,
-            // Few: a relay may limit connections per client (each delivery in flight holds one).
-            concurrency: 4,
+            // Few: a relay may limit connections per client (each delivery in flight holds one;
+            // Postfix allows 50). At 4, PostgreSQL's HTTP benchmark fell behind (~700 mails/s
+            // sent for ~870/s queued) with the CPU busy; 8 is also the relay's idle-connection cap.
+            concurrency: 8,
             gather: Duration::from_millis(20),
         }
     }
