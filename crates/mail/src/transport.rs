@@ -1,4 +1,5 @@
-//! Delivery: SMTP through `lettre`, or `.eml` files when no SMTP server is configured.
+//! Delivery: SMTP (`lettre` speaking it on [`crate::relay`]'s connections), or `.eml` files when no
+//! SMTP server is configured.
 //!
 //! The `.eml` fallback means a fresh install still "sends" mail somewhere an operator (or a
 //! test) can read it. Files are named after the outbox id and written through a temporary
@@ -6,9 +7,8 @@
 //! than duplicates.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
