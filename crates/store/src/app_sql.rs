@@ -1,12 +1,12 @@
-//! [`okpay_app::ports::AppStore`]'s own methods (backend name, ping, the after-money commit),
-//! the same on both backends but for how a batch of flags is bound: one implementation is
-//! generated for each store type.
+//! [`okpay_app::ports::AppStore`]'s own methods (backend name, ping, the after-money commit):
+//! one implementation is generated for each store type, with the after-money commit written
+//! per backend.
 
 /// The [`okpay_app::ports::AppStore`] implementation for `$store`, expanded in its backend's
-/// module (whose `NAME` and `idempotency::insert_responses` it uses); `$add_flags` inserts a
-/// batch of flags inside a transaction.
+/// module (whose `NAME` it uses); `$after_money` stores a batch of responses and flags in one
+/// transaction.
 macro_rules! impl_app_store {
-    ($store:ty, $add_flags:path) => {
+    ($store:ty, $after_money:path) => {
         #[async_trait]
         impl AppStore for $store {
             fn backend(&self) -> &'static str {
@@ -23,18 +23,7 @@ macro_rules! impl_app_store {
                 responses: &[okpay_app::ports::KeyedResponse],
                 flags: &[okpay_app::ports::FlagRecord],
             ) -> Result<(), StorageError> {
-                if responses.is_empty() && flags.is_empty() {
-                    return Ok(());
-                }
-                let _turn = self.write_turn().await;
-                let mut tx = self.pool.begin().await.map_err(app_error)?;
-                if !responses.is_empty() {
-                    idempotency::insert_responses(&mut *tx, responses).await?;
-                }
-                if !flags.is_empty() {
-                    $add_flags(&mut *tx, flags).await?;
-                }
-                tx.commit().await.map_err(app_error)
+                $after_money(self, responses, flags).await
             }
         }
     };

@@ -28,6 +28,7 @@ mod notice_sql;
 mod outbox_rows;
 mod payment_methods_sql;
 mod payment_sql;
+mod point_read;
 mod postgres;
 mod profile_sql;
 mod records;

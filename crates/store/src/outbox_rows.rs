@@ -58,19 +58,14 @@ pub(crate) fn short(error: &str) -> String {
     error.chars().take(MAX_ERROR_CHARS).collect()
 }
 
-/// Inserts many new pending rows in one statement (SQLite): `$1` is the JSON array of rows
+/// Inserts many new pending rows in one statement (PostgreSQL): `$1` is the JSON array of rows
 /// [`many`] makes (each row's creation time is also its first due time).
-pub(crate) const INSERT_MANY_SQLITE: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
-     html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m.value ->> 0, m.value ->> 1, \
-     m.value ->> 2, m.value ->> 3, m.value ->> 4, m.value ->> 5, 'pending', 0, m.value ->> 6, m.value ->> 6 \
-     FROM json_each($1) AS m ORDER BY m.key";
-/// [`INSERT_MANY_SQLITE`] on PostgreSQL (the same JSON array).
 pub(crate) const INSERT_MANY_PG: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
      html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m ->> 0, m ->> 1, m ->> 2, m ->> 3, \
      m ->> 4, m ->> 5, 'pending', 0, (m ->> 6)::bigint, (m ->> 6)::bigint \
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(m, n) ORDER BY n";
 
-/// `mails` as the JSON array of rows [`INSERT_MANY_SQLITE`] and [`INSERT_MANY_PG`] take.
+/// `mails` as the JSON array of rows [`INSERT_MANY_PG`] takes.
 pub(crate) fn many(mails: &[&OutboxMail]) -> Result<String, okpay_ledger::StorageError> {
     let rows: Vec<(&str, &str, &str, &str, &str, &str, i64)> = mails
         .iter()

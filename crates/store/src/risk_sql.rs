@@ -1,7 +1,7 @@
 //! [`RiskStore`] for both backends: the reads are the same text on SQLite and PostgreSQL
 //! (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
-//! implementation is generated for each store type; only the batch insert of flags is written
-//! per backend (a JSON array on SQLite, one array per column on PostgreSQL).
+//! implementation is generated for each store type; the batch insert of flags is written per
+//! backend (PostgreSQL's is here; SQLite's is in `sqlite::after_money`).
 
 use async_trait::async_trait;
 use okpay_app::ports::{FlagRecord, RiskStore, Scope};
@@ -60,32 +60,10 @@ const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM (
              ORDER BY created_at_us DESC LIMIT 200) AS recent
          GROUP BY counterparty HAVING MIN(created_at_us) >= $2) AS firsts";
 
-/// A batch of flags in one statement (SQLite: one JSON array of rows); a flag already raised
-/// on a row is kept as it is.
-const ADD_FLAGS_SQLITE: &str =
-    "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($1)
-     WHERE true ON CONFLICT (txn_id, flag) DO NOTHING";
-
 /// A batch of flags in one statement (PostgreSQL: one array per column).
 const ADD_FLAGS_PG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
      SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
      ON CONFLICT (txn_id, flag) DO NOTHING";
-
-/// Writes `flags` on SQLite: one statement, so the batch is stored whole or not at all.
-pub(crate) async fn add_flags_sqlite<'c>(
-    db: impl sqlx::SqliteExecutor<'c>,
-    flags: &[FlagRecord],
-) -> Result<(), StorageError> {
-    let rows: Vec<(&str, &str, &str, &str, i64, i64)> = flags
-        .iter()
-        .map(|f| {
-            (f.txn_id.as_str(), f.flag.as_str(), f.rule.as_str(), f.owner.as_str(), f.txn_created_us, f.created_at_us)
-        })
-        .collect();
-    sqlx::query(ADD_FLAGS_SQLITE).bind(crate::rows::to_json(&rows)?).execute(db).await.map_err(app_error)?;
-    Ok(())
-}
 
 /// Writes `flags` on PostgreSQL: one statement, so the batch is stored whole or not at all.
 pub(crate) async fn add_flags_pg<'c>(db: impl sqlx::PgExecutor<'c>, flags: &[FlagRecord]) -> Result<(), StorageError> {
@@ -117,29 +95,22 @@ macro_rules! impl_risk_store {
                 month_start_us: i64,
             ) -> Result<(i64, i64), StorageError> {
                 let (k1, k2) = s.kind_pair();
-                sqlx::query_as(USAGE)
-                    .bind(s.owner)
-                    .bind(s.currency.code())
-                    .bind(k1)
-                    .bind(k2)
-                    .bind(day_start_us)
-                    .bind(month_start_us)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(app_error)
+                // Every money movement's limit check reads this: a point read (see `point_read`).
+                let args = [
+                    s.owner.into(),
+                    s.currency.code().into(),
+                    k1.into(),
+                    k2.into(),
+                    day_start_us.into(),
+                    month_start_us.into(),
+                ];
+                self.read_one(USAGE, &args).await
             }
 
             async fn recent_amounts(&self, s: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError> {
                 let (k1, k2) = s.kind_pair();
-                let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(recent_sql(limit)))
-                    .bind(s.owner)
-                    .bind(s.currency.code())
-                    .bind(k1)
-                    .bind(k2)
-                    .bind(before_us)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(app_error)?;
+                let args = [s.owner.into(), s.currency.code().into(), k1.into(), k2.into(), before_us.into()];
+                let rows: Vec<(i64,)> = self.read_all(&recent_sql(limit), &args).await?;
                 Ok(rows.into_iter().map(|(a,)| a).collect())
             }
 
@@ -148,12 +119,7 @@ macro_rules! impl_risk_store {
             }
 
             async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError> {
-                let (n,): (i64,) = sqlx::query_as(NEW_RECIPIENTS)
-                    .bind(owner)
-                    .bind(since_us)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(app_error)?;
+                let (n,): (i64,) = self.read_one(NEW_RECIPIENTS, &[owner.into(), since_us.into()]).await?;
                 Ok(n)
             }
 

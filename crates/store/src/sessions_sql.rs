@@ -50,15 +50,17 @@ macro_rules! impl_session_store {
             }
 
             async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError> {
-                let row: Option<SessionUserTuple> = sqlx::query_as(concat!(
-                    "SELECT ",
-                    session_user_columns!(),
-                    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT s.revoked"
-                ))
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(app_error)?;
+                // Every signed-in request reads this: a point read (see `point_read`).
+                let row: Option<SessionUserTuple> = self
+                    .read_optional(
+                        concat!(
+                            "SELECT ",
+                            session_user_columns!(),
+                            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT s.revoked"
+                        ),
+                        &[token_hash.into()],
+                    )
+                    .await?;
                 Ok(row.map(records::session_user))
             }
 

@@ -48,22 +48,17 @@ macro_rules! impl_user_store {
             }
 
             async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StorageError> {
-                let row: Option<UserTuple> =
-                    sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"))
-                        .bind(email)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(app_error)?;
+                // A transfer's recipient: a point read (see `point_read`).
+                let row: Option<UserTuple> = self
+                    .read_optional(concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"), &[email.into()])
+                    .await?;
                 Ok(row.map(records::user))
             }
 
             async fn user_by_id(&self, id: &str) -> Result<Option<UserRecord>, StorageError> {
-                let row: Option<UserTuple> =
-                    sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(app_error)?;
+                let row: Option<UserTuple> = self
+                    .read_optional(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"), &[id.into()])
+                    .await?;
                 Ok(row.map(records::user))
             }
 

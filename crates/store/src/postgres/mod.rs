@@ -8,6 +8,7 @@
 //! unique violation, which is retryable: the retry sees the reference and answers `Duplicate`.
 //! Batches are bound as one array per column and expanded with `UNNEST`.
 
+mod after_money;
 mod batch;
 mod events;
 mod history;
@@ -47,12 +48,6 @@ impl PgStore {
     pub(crate) fn new(pool: PgPool) -> PgStore {
         PgStore { pool }
     }
-
-    /// Writers on PostgreSQL need no turn (row locks order them); the shared store code asks
-    /// for one because SQLite does (see `SqliteStore::write_turn`).
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
-        None
-    }
 }
 
 /// Connects to a `postgres://` URL.
@@ -79,4 +74,4 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     MIGRATOR.run(pool).await.map_err(|source| StoreError::Migrate { backend: NAME, source })
 }
 
-crate::app_sql::impl_app_store!(PgStore, crate::risk_sql::add_flags_pg);
+crate::app_sql::impl_app_store!(PgStore, after_money::store);

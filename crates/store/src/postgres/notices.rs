@@ -9,9 +9,31 @@ use crate::error::app_error;
 use crate::notice_sql::{self as q, impl_notice_store};
 use crate::records::{self, LineTuple};
 
-impl_notice_store!(
-    PgStore,
-    q::REMOVE_PG,
-    |ids: &[&str]| Ok::<_, StorageError>(ids.iter().map(|id| (*id).to_owned()).collect::<Vec<String>>()),
-    crate::outbox_rows::INSERT_MANY_PG
-);
+/// Removes a round's notices in one statement and names those it removed: a notice another
+/// worker removed first is not mailed twice.
+const REMOVE: &str = "DELETE FROM line_notices WHERE txn_id = ANY($1::text[]) RETURNING txn_id";
+
+/// Removes the round's notices and queues the mails of those this round removed, in one
+/// transaction.
+async fn finish(store: &PgStore, done: &[NoticeDone]) -> Result<usize, StorageError> {
+    if done.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<String> = done.iter().map(|d| d.txn_id.clone()).collect();
+    let mut tx = store.pool.begin().await.map_err(app_error)?;
+    let removed: Vec<String> = sqlx::query_scalar(REMOVE).bind(&ids).fetch_all(&mut *tx).await.map_err(app_error)?;
+    let removed: std::collections::HashSet<String> = removed.into_iter().collect();
+    let mails: Vec<&OutboxMail> =
+        done.iter().filter(|d| removed.contains(&d.txn_id)).filter_map(|d| d.mail.as_ref()).collect();
+    if !mails.is_empty() {
+        sqlx::query(crate::outbox_rows::INSERT_MANY_PG)
+            .bind(crate::outbox_rows::many(&mails)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(app_error)?;
+    }
+    tx.commit().await.map_err(app_error)?;
+    Ok(mails.len())
+}
+
+impl_notice_store!(PgStore, finish);

@@ -8,6 +8,7 @@
 //! rusqlite on a blocking thread (`writer`); other bulk writes bind one JSON array per
 //! statement, expanded with `json_each`.
 
+mod after_money;
 mod batch;
 mod events;
 mod history;
@@ -17,6 +18,7 @@ mod merchants;
 mod notices;
 mod outbox;
 mod payments;
+mod point;
 mod reader;
 mod verify;
 mod withdrawals;
@@ -71,6 +73,8 @@ pub(crate) struct SqliteStore {
     readers: std::sync::Arc<reader::Readers>,
     /// The ledger's own write connection (batches run on a blocking thread).
     ledger_writer: std::sync::Arc<writer::LedgerWriter>,
+    /// Read-only connections for the short reads on a request's path, run on the calling thread.
+    point: point::PointReaders,
 }
 
 impl SqliteStore {
@@ -81,7 +85,8 @@ impl SqliteStore {
             pool,
             write_gate: tokio::sync::Mutex::new(()),
             readers: std::sync::Arc::new(reader::Readers::new(path.clone())),
-            ledger_writer: std::sync::Arc::new(writer::LedgerWriter::new(path)),
+            ledger_writer: std::sync::Arc::new(writer::LedgerWriter::new(path.clone())),
+            point: point::PointReaders::new(path),
         }
     }
 
@@ -90,8 +95,8 @@ impl SqliteStore {
     /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
     /// gate hands over as soon as the previous writer commits. Hold it for one transaction only
     /// and never take it twice.
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        Some(self.write_gate.lock().await)
+    pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.write_gate.lock().await
     }
 }
 
@@ -139,4 +144,4 @@ fn create_parent_dir(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-crate::app_sql::impl_app_store!(SqliteStore, crate::risk_sql::add_flags_sqlite);
+crate::app_sql::impl_app_store!(SqliteStore, after_money::store);

@@ -1,11 +1,12 @@
-//! The ledger's own write connection on SQLite, used on a blocking thread.
+//! The process's write connection on SQLite, used on a blocking thread: ledger batches and
+//! the other hot write transactions (the after-money rows).
 //!
 //! A batch of thousands of transfers is tens of thousands of row writes. Through sqlx each
 //! statement is a hop to the driver's worker thread, so a batch was bound as a handful of JSON
 //! arrays; here the whole batch (transaction, reads, plan, writes, commit) is one blocking call
 //! on a rusqlite connection that steps cached prepared statements with values bound directly.
 //! The connection has the pool's settings (WAL, `synchronous=FULL`, foreign keys, busy timeout)
-//! and is taken by one batch at a time, inside this process's write turn.
+//! and is taken by one transaction at a time, inside this process's write turn.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -39,36 +40,55 @@ impl LedgerWriter {
         self: &Arc<Self>,
         cmds: &[Command],
     ) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
-        let (writer, cmds) = (self.clone(), cmds.to_vec());
-        let task = tokio::task::spawn_blocking(move || writer.execute_blocking(&cmds));
-        task.await.map_err(|e| StorageError { message: format!("ledger batch task failed: {e}"), retryable: false })?
+        let cmds = cmds.to_vec();
+        self.transaction(move |conn| {
+            match batch::run(conn, &cmds, References::TrustIndex)? {
+                Some(results) => Ok(results),
+                None => {
+                    // A reference was taken: undo the attempt and run the batch again, looking
+                    // every reference up first.
+                    conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE").map_err(rusqlite_error)?;
+                    batch::run(conn, &cmds, References::LookUp)?.ok_or_else(taken_after_lookup)
+                }
+            }
+        })
+        .await
     }
 
-    fn execute_blocking(&self, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
-        // The writer task runs one batch at a time, so this lock is never contended; a poisoned
-        // lock only means a batch panicked, and its connection is not reused.
+    /// Runs `work` inside one `BEGIN IMMEDIATE` transaction on a blocking thread: committed if
+    /// it returns `Ok`, rolled back otherwise. The whole transaction is one hand-off to that
+    /// thread, not one per statement.
+    pub(crate) async fn transaction<T, F>(self: &Arc<Self>, work: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
+    {
+        let writer = self.clone();
+        let task = tokio::task::spawn_blocking(move || writer.transaction_blocking(work));
+        task.await
+            .map_err(|e| StorageError { message: format!("write transaction task failed: {e}"), retryable: false })?
+    }
+
+    fn transaction_blocking<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        // Callers hold the process's write turn, so this lock is never contended; a poisoned
+        // lock only means a transaction panicked, and its connection is not reused.
         let mut slot = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let conn = match slot.take() {
             Some(conn) => conn,
             None => self.open()?,
         };
-        // IMMEDIATE: the batch reads then writes; take the write lock before the reads.
+        // IMMEDIATE: the work may read then write; take the write lock before the reads.
         let outcome = conn.execute_batch("BEGIN IMMEDIATE").map_err(rusqlite_error).and_then(|()| {
-            let results = match batch::run(&conn, cmds, References::TrustIndex)? {
-                Some(results) => results,
-                None => {
-                    // A reference was taken: undo the attempt and run the batch again, looking
-                    // every reference up first.
-                    conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE").map_err(rusqlite_error)?;
-                    batch::run(&conn, cmds, References::LookUp)?.ok_or_else(taken_after_lookup)?
-                }
-            };
+            let result = work(&conn)?;
             conn.execute_batch("COMMIT").map_err(rusqlite_error)?;
-            Ok(results)
+            Ok(result)
         });
         match &outcome {
             Ok(_) => *slot = Some(conn),
-            // The batch's error is the one worth reporting. A connection whose rollback failed
+            // The work's error is the one worth reporting. A connection whose rollback failed
             // may still be in a transaction: it is dropped (closing it rolls back).
             Err(_) => {
                 if conn.is_autocommit() || conn.execute_batch("ROLLBACK").is_ok() {

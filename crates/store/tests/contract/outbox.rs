@@ -1,11 +1,11 @@
 //! The mail outbox: claims lease rows, retries wait, sent rows lose their bodies, failures count.
 
-use okpay_app::ports::{OutboxCounts, OutboxMail};
+use okpay_app::ports::{NoticeDone, OutboxCounts, OutboxMail};
 use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, TestResult, contract};
 
-contract!(outbox_claims_retries_and_fails, concurrent_claims_are_disjoint);
+contract!(outbox_claims_retries_and_fails, concurrent_claims_are_disjoint, a_notice_is_mailed_once);
 
 fn mail(id: &str, at: i64) -> OutboxMail {
     OutboxMail {
@@ -74,5 +74,35 @@ async fn concurrent_claims_are_disjoint(b: TestBackend) -> TestResult {
     ids.dedup();
     assert_eq!(ids.len(), total, "no row claimed twice");
     assert_eq!(total, 28, "each claim took its full batch");
+    Ok(())
+}
+
+async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    books
+        .raw(
+            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+                                       source_id, created_at_us)
+             VALUES ('txn_1', 'usr_a', 'transfer_in', 5, 0, 'usd', 'succeeded', 'succeeded', 'tr_1', 10),
+                    ('txn_2', 'usr_b', 'transfer_out', 5, 0, 'usd', 'succeeded', 'succeeded', 'tr_1', 10)",
+        )
+        .await?;
+    books.raw("INSERT INTO line_notices (txn_id, queued_at_us) VALUES ('txn_2', 20), ('txn_1', 30)").await?;
+    let due = s.due_notices(10).await?;
+    assert_eq!(due.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["txn_2", "txn_1"], "oldest first");
+    let done = [
+        NoticeDone { txn_id: "txn_2".to_owned(), mail: Some(mail("mail_2", 40)) },
+        NoticeDone { txn_id: "txn_1".to_owned(), mail: None },
+    ];
+    assert_eq!(s.finish_notices(&done).await?, 1, "one mail queued (the other owner is gone)");
+    assert!(s.due_notices(10).await?.is_empty(), "both notices removed");
+    assert_eq!(s.mail_counts().await?, OutboxCounts { pending: 1, failed: 0 });
+    let claimed = s.claim_mails(40, 1_000, 10).await?;
+    assert_eq!(claimed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mail_2"], "due at its creation time");
+    // A second worker finishing the same round (it read the notices first) queues nothing.
+    assert_eq!(s.finish_notices(&done).await?, 0);
+    assert_eq!(s.mail_counts().await?.pending, 1);
+    assert_eq!(s.finish_notices(&[]).await?, 0);
     Ok(())
 }
