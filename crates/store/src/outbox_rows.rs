@@ -22,23 +22,23 @@ pub(crate) fn mail(t: OutboxTuple) -> OutboxMail {
 /// `INSERT` of a new pending row (both backends).
 pub(crate) const INSERT: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, html_body, status, \
      attempts, next_attempt_at_us, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
-/// Marks rows sent and blanks their bodies; `$1` names the rows ([`SENT_SQLITE`], [`SENT_PG`]).
+/// Marks rows sent and blanks their bodies: `$ids` names the rows, `$at` binds the time
+/// ([`SENT_PG`], and SQLite's one-row statement in `sqlite::outbox`).
 macro_rules! sent_sql {
-    ($ids:literal, $pending:literal) => {
+    ($ids:literal, $at:literal, $pending:literal) => {
         concat!(
-            "UPDATE mail_outbox SET status = 'sent', done_at_us = $2, text_body = '', html_body = '', \
-             last_error = NULL WHERE ",
+            "UPDATE mail_outbox SET status = 'sent', done_at_us = ",
+            $at,
+            ", text_body = '', html_body = '', last_error = NULL WHERE ",
             $ids,
             " AND ",
             $pending
         )
     };
 }
-/// Marks the rows of a JSON array of ids sent (SQLite). `+status` keeps the planner on the
-/// primary key: through the `(status, …)` index it would scan every pending row.
-pub(crate) const SENT_SQLITE: &str = sent_sql!("id IN (SELECT value FROM json_each($1))", "+status = 'pending'");
+pub(crate) use sent_sql;
 /// Marks the rows of an array of ids sent (PostgreSQL).
-pub(crate) const SENT_PG: &str = sent_sql!("id = ANY($1)", "status = 'pending'");
+pub(crate) const SENT_PG: &str = sent_sql!("id = ANY($1)", "$2", "status = 'pending'");
 /// Schedules a retry.
 pub(crate) const RETRY: &str =
     "UPDATE mail_outbox SET next_attempt_at_us = $2, last_error = $3 WHERE id = $1 AND status = 'pending'";

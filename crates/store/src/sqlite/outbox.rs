@@ -4,9 +4,24 @@ use async_trait::async_trait;
 use okpay_app::ports::{MailOutboxStore, OutboxCounts, OutboxMail};
 use okpay_ledger::StorageError;
 
+use rusqlite::{Connection, params};
+
 use super::SqliteStore;
-use crate::error::app_error;
+use crate::error::{app_error, rusqlite_error};
 use crate::outbox_rows::{self, OutboxTuple, outbox_columns, short};
+
+/// Claims the due rows: counts an attempt and leases each until `?2`. The claim and the "sent"
+/// update run on the write connection, each one hand-off to its thread (the mail worker runs
+/// them every round, inside the write turn the ledger's batches also wait for).
+const CLAIM: &str = concat!(
+    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at_us = ?2 WHERE id IN (",
+    "SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at_us <= ?1 ",
+    "ORDER BY next_attempt_at_us, id LIMIT ?3) RETURNING ",
+    outbox_columns!()
+);
+
+/// Marks one row sent and blanks its bodies (`?1` the id, `?2` the time).
+const SENT: &str = outbox_rows::sent_sql!("id = ?1", "?2", "status = 'pending'");
 
 #[async_trait]
 impl MailOutboxStore for SqliteStore {
@@ -19,29 +34,18 @@ impl MailOutboxStore for SqliteStore {
 
     async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError> {
         let _turn = self.write_turn().await;
-        let rows: Vec<OutboxTuple> = sqlx::query_as(concat!(
-            "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at_us = $2 WHERE id IN (",
-            "SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at_us <= $1 ",
-            "ORDER BY next_attempt_at_us, id LIMIT $3) RETURNING ",
-            outbox_columns!()
-        ))
-        .bind(now_us)
-        .bind(lease_until_us)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(app_error)?;
-        Ok(rows.into_iter().map(outbox_rows::mail).collect())
+        self.ledger_writer
+            .transaction(move |conn| claim(conn, now_us, lease_until_us, limit).map_err(rusqlite_error))
+            .await
     }
 
     async fn mails_sent(&self, ids: &[String], now_us: i64) -> Result<(), StorageError> {
         if ids.is_empty() {
             return Ok(());
         }
+        let ids = ids.to_vec();
         let _turn = self.write_turn().await;
-        let ids = crate::rows::to_json(ids)?;
-        sqlx::query(outbox_rows::SENT_SQLITE).bind(ids).bind(now_us).execute(&self.pool).await.map_err(app_error)?;
-        Ok(())
+        self.ledger_writer.transaction(move |conn| sent(conn, &ids, now_us).map_err(rusqlite_error)).await
     }
 
     async fn mail_retry_at(&self, id: &str, next_attempt_at_us: i64, error: &str) -> Result<(), StorageError> {
@@ -73,4 +77,18 @@ impl MailOutboxStore for SqliteStore {
             sqlx::query_as(outbox_rows::COUNTS).fetch_one(&self.pool).await.map_err(app_error)?;
         Ok(OutboxCounts { pending, failed })
     }
+}
+
+fn claim(conn: &Connection, now_us: i64, lease_until_us: i64, limit: u32) -> rusqlite::Result<Vec<OutboxMail>> {
+    let mut stmt = conn.prepare_cached(CLAIM)?;
+    let rows = stmt.query_map(params![now_us, lease_until_us, i64::from(limit)], |r| OutboxTuple::try_from(r))?;
+    rows.map(|row| row.map(outbox_rows::mail)).collect()
+}
+
+fn sent(conn: &Connection, ids: &[String], now_us: i64) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(SENT)?;
+    for id in ids {
+        stmt.execute(params![id, now_us])?;
+    }
+    Ok(())
 }
