@@ -19,8 +19,6 @@ use crate::postgres::PgStore;
 pub(crate) enum Arg<'a> {
     /// TEXT.
     Text(&'a str),
-    /// TEXT or NULL.
-    OptText(Option<&'a str>),
     /// INTEGER / BIGINT.
     Int(i64),
 }
@@ -34,12 +32,6 @@ impl<'a> From<&'a str> for Arg<'a> {
 impl<'a> From<&'a String> for Arg<'a> {
     fn from(s: &'a String) -> Arg<'a> {
         Arg::Text(s)
-    }
-}
-
-impl<'a> From<Option<&'a str>> for Arg<'a> {
-    fn from(s: Option<&'a str>) -> Arg<'a> {
-        Arg::OptText(s)
     }
 }
 
@@ -57,7 +49,6 @@ fn bind_all<'q, O>(
     for arg in args {
         query = match *arg {
             Arg::Text(s) => query.bind(s),
-            Arg::OptText(s) => query.bind(s),
             Arg::Int(n) => query.bind(n),
         };
     }

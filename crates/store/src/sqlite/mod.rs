@@ -4,9 +4,10 @@
 //! SQLite has one writer at a time. Every write transaction that reads first starts with
 //! `BEGIN IMMEDIATE`, which takes the write lock up front: a deferred transaction that reads and
 //! then writes can fail with `SQLITE_BUSY` when another writer got in between, and waiting
-//! (`busy_timeout`) cannot fix that. Ledger batches run on a connection of their own through
-//! rusqlite on a blocking thread (`writer`); other bulk writes bind one JSON array per
-//! statement, expanded with `json_each`.
+//! (`busy_timeout`) cannot fix that. Ledger batches and the other hot writes run on the
+//! process's rusqlite write connection on a blocking thread (`writer`); a request's short reads
+//! run on the calling thread (`point`); other bulk writes bind one JSON array per statement,
+//! expanded with `json_each`.
 
 mod after_money;
 mod batch;

@@ -1,5 +1,6 @@
 //! The process's write connection on SQLite, used on a blocking thread: ledger batches and
-//! the other hot write transactions (the after-money rows).
+//! the other hot write transactions (after-money rows, a notice round's finish, the mail
+//! worker's claim and "sent" update), each one blocking call.
 //!
 //! A batch of thousands of transfers is tens of thousands of row writes. Through sqlx each
 //! statement is a hop to the driver's worker thread, so a batch was bound as a handful of JSON
@@ -19,7 +20,8 @@ use super::batch;
 use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, WAL_AUTOCHECKPOINT_PAGES};
 use crate::error::{rusqlite_error, taken_after_lookup};
 
-/// Prepared statements kept per connection: every statement of a batch stays prepared.
+/// Prepared statements kept per connection: every statement of a batch and of the other hot
+/// writes stays prepared (about twenty).
 const STATEMENT_CACHE: usize = 32;
 
 /// The write connection to one database file, opened on first use and reopened after a
