@@ -48,6 +48,12 @@ impl PgStore {
     pub(crate) fn new(pool: PgPool) -> PgStore {
         PgStore { pool }
     }
+
+    /// Writers on PostgreSQL need no turn (row locks order them); the store code shared with
+    /// SQLite asks for one because SQLite does (see `SqliteStore::write_turn`).
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+        None
+    }
 }
 
 /// Connects to a `postgres://` URL.
