@@ -20,6 +20,7 @@ mod notices;
 mod outbox;
 mod payments;
 mod point;
+mod read_pool;
 mod reader;
 mod verify;
 mod withdrawals;
@@ -75,7 +76,7 @@ pub(crate) struct SqliteStore {
     /// The ledger's own write connection (batches run on a blocking thread).
     ledger_writer: std::sync::Arc<writer::LedgerWriter>,
     /// Read-only connections for the short reads on a request's path, run on the calling thread.
-    point: point::PointReaders,
+    point: read_pool::ReadPool,
 }
 
 impl SqliteStore {
@@ -87,7 +88,7 @@ impl SqliteStore {
             write_gate: tokio::sync::Mutex::new(()),
             readers: std::sync::Arc::new(reader::Readers::new(path.clone())),
             ledger_writer: std::sync::Arc::new(writer::LedgerWriter::new(path.clone())),
-            point: point::PointReaders::new(path),
+            point: read_pool::ReadPool::new(path, 0),
         }
     }
 

@@ -12,62 +12,12 @@
 //! statement is an index lookup or a bounded range), and WAL lets them run beside the writer.
 //! Bulk reads (history pages, exports) stay on blocking threads (`reader`).
 
-use std::path::PathBuf;
-use std::sync::Mutex;
-
 use okpay_ledger::StorageError;
-use rusqlite::{Connection, OpenFlags, Row, Statement};
+use rusqlite::{Connection, Row, Statement};
 
-use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, SqliteStore};
+use super::SqliteStore;
 use crate::error::rusqlite_error;
 use crate::point_read::Arg;
-
-/// Idle connections kept; more can be open at once (one per thread reading), the rest close.
-const IDLE: usize = 4;
-
-/// Prepared statements kept per connection (every point read stays prepared).
-const STATEMENT_CACHE: usize = 32;
-
-/// Read-only connections to one database file for point reads, opened on first use.
-pub(crate) struct PointReaders {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-}
-
-impl PointReaders {
-    /// Point readers of the database file at `path` (none is opened yet).
-    pub(crate) fn new(path: PathBuf) -> PointReaders {
-        PointReaders { path, idle: Mutex::new(Vec::new()) }
-    }
-
-    /// Runs `f` on an idle connection (or a new one) and keeps the connection for the next read.
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StorageError> {
-        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.open()?,
-        };
-        let result = f(&conn).map_err(rusqlite_error);
-        if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < IDLE
-        {
-            idle.push(conn);
-        }
-        result
-    }
-
-    fn open(&self) -> Result<Connection, StorageError> {
-        let conn =
-            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(rusqlite_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(rusqlite_error)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        // As the pool: no memory map (see `MMAP_SIZE_BYTES`), the same page cache.
-        conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE_PRAGMA}; PRAGMA mmap_size = 0;"))
-            .map_err(rusqlite_error)?;
-        Ok(conn)
-    }
-}
 
 /// Binds `args` to `stmt` by number: a parameter named `$N` (or `?N`) gets `args[N - 1]`, as
 /// sqlx binds the same text, whatever order the parameters appear in.
@@ -113,7 +63,7 @@ impl SqliteStore {
     where
         T: for<'a> TryFrom<&'a Row<'a>, Error = rusqlite::Error>,
     {
-        Ok(self.point.with(|conn| query(conn, sql, args, 1))?.into_iter().next())
+        Ok(self.point.with(|conn| query(conn, sql, args, 1).map_err(rusqlite_error))?.into_iter().next())
     }
 
     /// The one row `sql` returns (an aggregate, say); no row is an error.
@@ -129,7 +79,7 @@ impl SqliteStore {
     where
         T: for<'a> TryFrom<&'a Row<'a>, Error = rusqlite::Error>,
     {
-        self.point.with(|conn| query(conn, sql, args, usize::MAX))
+        self.point.with(|conn| query(conn, sql, args, usize::MAX).map_err(rusqlite_error))
     }
 }
 

@@ -8,18 +8,15 @@
 //! WAL lets these connections read while the pool's connections write.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use okpay_app::ports::{HistoryFilter, HistoryPosition};
 use okpay_ledger::{StatementLine, StorageError};
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, params};
 
-use super::{BUSY_TIMEOUT, CACHE_SIZE_PRAGMA, MMAP_SIZE_BYTES};
+use super::MMAP_SIZE_BYTES;
+use super::read_pool::ReadPool;
 use crate::error::rusqlite_error;
 use crate::records::{self, LineTuple, line_columns};
-
-/// Idle read connections kept for the next read; more can be open at once, the rest close.
-const IDLE_READERS: usize = 4;
 
 /// Rows after a position, bounded above by `($3, $4)`.
 const AFTER: &str = concat!(
@@ -41,16 +38,15 @@ const NEWEST: &str = concat!(
      ORDER BY created_at_us DESC, id DESC LIMIT $5"
 );
 
-/// Read-only connections to one database file, opened on first use and reused.
+/// Read-only connections for history reads, each mapping the file (see `MMAP_SIZE_BYTES`).
 pub(crate) struct Readers {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    pool: ReadPool,
 }
 
 impl Readers {
     /// Readers of the database file at `path` (none is opened yet).
     pub(crate) fn new(path: PathBuf) -> Readers {
-        Readers { path, idle: Mutex::new(Vec::new()) }
+        Readers { pool: ReadPool::new(path, MMAP_SIZE_BYTES) }
     }
 
     /// Up to `limit` of `owner`'s rows matching `filter`, newest first, strictly below `upper`
@@ -64,35 +60,9 @@ impl Readers {
     ) -> Result<Vec<StatementLine>, StorageError> {
         let (readers, owner, filter) = (self.clone(), owner.to_owned(), filter.clone());
         let task = tokio::task::spawn_blocking(move || {
-            let conn = readers.take()?;
-            let read = read_lines(&conn, &owner, &filter, upper.as_ref(), limit);
-            readers.give_back(conn);
-            read
+            readers.pool.with(|conn| read_lines(conn, &owner, &filter, upper.as_ref(), limit))
         });
         task.await.map_err(|e| StorageError { message: format!("history read task failed: {e}"), retryable: false })?
-    }
-
-    /// An idle connection, or a new one.
-    fn take(&self) -> Result<Connection, StorageError> {
-        if let Some(conn) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
-            return Ok(conn);
-        }
-        let conn =
-            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(rusqlite_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(rusqlite_error)?;
-        conn.execute_batch(&format!("PRAGMA cache_size = {CACHE_SIZE_PRAGMA}; PRAGMA mmap_size = {MMAP_SIZE_BYTES};"))
-            .map_err(rusqlite_error)?;
-        Ok(conn)
-    }
-
-    /// Keeps `conn` for the next read unless enough are idle already.
-    fn give_back(&self, conn: Connection) {
-        if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < IDLE_READERS
-        {
-            idle.push(conn);
-        }
     }
 }
 
