@@ -23,6 +23,9 @@ macro_rules! impl_app_store {
                 responses: &[okpay_app::ports::KeyedResponse],
                 flags: &[okpay_app::ports::FlagRecord],
             ) -> Result<(), StorageError> {
+                if responses.is_empty() && flags.is_empty() {
+                    return Ok(());
+                }
                 $after_money(self, responses, flags).await
             }
         }

@@ -27,6 +27,9 @@ macro_rules! impl_notice_store {
             }
 
             async fn finish_notices(&self, done: &[NoticeDone]) -> Result<usize, StorageError> {
+                if done.is_empty() {
+                    return Ok(0);
+                }
                 $finish(self, done).await
             }
 

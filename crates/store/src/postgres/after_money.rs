@@ -7,15 +7,12 @@ use okpay_ledger::StorageError;
 use super::{PgStore, idempotency};
 use crate::error::app_error;
 
-/// Stores `responses` and `flags` in one transaction: all of them or none.
+/// Stores `responses` and `flags` (not both empty) in one transaction: all of them or none.
 pub(crate) async fn store(
     store: &PgStore,
     responses: &[KeyedResponse],
     flags: &[FlagRecord],
 ) -> Result<(), StorageError> {
-    if responses.is_empty() && flags.is_empty() {
-        return Ok(());
-    }
     let mut tx = store.pool.begin().await.map_err(app_error)?;
     if !responses.is_empty() {
         idempotency::insert_responses(&mut *tx, responses).await?;

@@ -13,12 +13,9 @@ use crate::records::{self, LineTuple};
 /// worker removed first is not mailed twice.
 const REMOVE: &str = "DELETE FROM line_notices WHERE txn_id = ANY($1::text[]) RETURNING txn_id";
 
-/// Removes the round's notices and queues the mails of those this round removed, in one
-/// transaction.
+/// Removes the round's notices (not none) and queues the mails of those this round removed,
+/// in one transaction.
 async fn finish(store: &PgStore, done: &[NoticeDone]) -> Result<usize, StorageError> {
-    if done.is_empty() {
-        return Ok(0);
-    }
     let ids: Vec<String> = done.iter().map(|d| d.txn_id.clone()).collect();
     let mut tx = store.pool.begin().await.map_err(app_error)?;
     let removed: Vec<String> = sqlx::query_scalar(REMOVE).bind(&ids).fetch_all(&mut *tx).await.map_err(app_error)?;

@@ -24,15 +24,12 @@ const INSERT_RESPONSE: &str =
 const INSERT_FLAG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (txn_id, flag) DO NOTHING";
 
-/// Stores `responses` and `flags` in one transaction: all of them or none.
+/// Stores `responses` and `flags` (not both empty) in one transaction: all of them or none.
 pub(crate) async fn store(
     store: &SqliteStore,
     responses: &[KeyedResponse],
     flags: &[FlagRecord],
 ) -> Result<(), StorageError> {
-    if responses.is_empty() && flags.is_empty() {
-        return Ok(());
-    }
     let (responses, flags) = (responses.to_vec(), flags.to_vec());
     let _turn = store.write_turn().await;
     store.ledger_writer.transaction(move |conn| write(conn, &responses, &flags).map_err(rusqlite_error)).await

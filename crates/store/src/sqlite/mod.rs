@@ -93,7 +93,7 @@ impl SqliteStore {
     }
 
     /// This process's turn to write: taken around every hot write transaction (ledger batches,
-    /// idempotency records, risk flags, notices, the mail worker's updates). SQLite's busy
+    /// idempotency records, risk flags, notices, the mail worker's updates, payments and refunds). SQLite's busy
     /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
     /// gate hands over as soon as the previous writer commits. Hold it for one transaction only
     /// and never take it twice.

@@ -16,11 +16,8 @@ use crate::records::{self, LineTuple};
 const INSERT_MAIL: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, html_body, status, \
      attempts, next_attempt_at_us, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7)";
 
-/// Removes the round's notices and queues the mails of those this round removed.
+/// Removes the round's notices (not none) and queues the mails of those this round removed.
 async fn finish(store: &SqliteStore, done: &[NoticeDone]) -> Result<usize, StorageError> {
-    if done.is_empty() {
-        return Ok(0);
-    }
     let done = done.to_vec();
     let _turn = store.write_turn().await;
     store.ledger_writer.transaction(move |conn| finish_on(conn, &done).map_err(rusqlite_error)).await
