@@ -32,8 +32,12 @@ pub struct MailWorkerConfig {
     pub lease: Duration,
     /// Most rows claimed per round.
     pub batch: u32,
-    /// Messages of a round in delivery at once.
+    /// Messages in delivery at once, over all lanes.
     pub concurrency: usize,
+    /// Rounds running side by side, each with its share of `concurrency`: while one lane
+    /// writes its claim or its "sent" rows (which on SQLite wait for the write turn), the
+    /// others' messages are on the wire.
+    pub lanes: usize,
     /// How long a woken worker waits before its round, so mail queued by the commits right
     /// after the wake-up joins it (fewer, larger write transactions).
     pub gather: Duration,
@@ -48,13 +52,18 @@ impl Default for MailWorkerConfig {
             poll_interval: Duration::from_secs(5),
             lease: Duration::from_secs(120),
             // A round's claim and its "sent" write cost about as much for 100 rows as for
-            // 20 (docs/benchmarks.md): at 20 the worker fell behind two notices per transfer.
-            batch: 100,
+            // 20 (docs/benchmarks.md): at 20 the worker fell behind two notices per transfer;
+            // with two lanes of 100 it still left thousands waiting after 15 s, with 200 a
+            // few hundred.
+            batch: 200,
             // Few: a relay may limit connections per client (each delivery in flight holds one;
             // Postfix allows 50). At 8, SQLite's HTTP benchmark fell behind (~3,000 mails/s sent
             // for ~3,600/s queued, 9,000 waiting after 15 s); at 16 it keeps up. 16 is also the
             // relay's idle-connection cap.
             concurrency: 16,
+            // One lane sent ~1,600 mails/s when the HTTP benchmark queued ~2,700/s: each
+            // round's deliveries waited for its claim and its "sent" write (docs/benchmarks.md).
+            lanes: 2,
             gather: Duration::from_millis(20),
         }
     }
@@ -71,15 +80,25 @@ impl MailWorkerConfig {
 /// Delivers the outbox forever (the server aborts the task on shutdown; a row being sent then
 /// is retried after its lease, so mail is delivered at least once).
 pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
+    let lanes = config.lanes.max(1);
+    // Each lane claims its own rows (a claim leases them), so lanes never send a row twice.
+    let lane = MailWorkerConfig { concurrency: (config.concurrency / lanes).max(1), ..config };
+    let lanes = (0..lanes).map(|_| run_lane(&app, &transport, &lane));
+    futures::future::join_all(lanes).await;
+}
+
+/// One lane: round after round, waiting for a wake-up (or the poll interval) when a round
+/// found less than a full batch.
+async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig) {
     loop {
-        let claimed = match deliver_due(&app, &transport, &config).await {
+        let claimed = match deliver_due(app, transport, config).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::warn!(error = %e, "mail outbox round failed");
                 0
             }
         };
-        publish_counts(&app).await;
+        publish_counts(app).await;
         if claimed >= config.batch as usize {
             continue; // more may be due right now
         }

@@ -31,7 +31,7 @@ pub fn base_daily_minor(currency: Currency) -> i64 {
 }
 
 /// A kind of movement with its own limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Movement {
     /// Money coming in from a card or bank account.
     Deposit,

@@ -183,8 +183,36 @@ async fn racing_transfers_cannot_pass_a_limit_together(backend: TestBackend) {
     s.assert_books_balance().await;
 }
 
+/// A movement in flight that will fail must not use up the limit for the user's other
+/// movement: a 9,500 transfer the balance cannot cover and a 1,000 one, at once, under a daily
+/// limit of 10,000. The 1,000 always passes (a check that counted the 9,500 as reserved counts
+/// again once it has failed). The 9,500 is refused either for funds, or by the limit when the
+/// 1,000 was counted first, as it would be one after the other.
+async fn a_failing_movement_in_flight_does_not_use_up_the_limit(backend: TestBackend) {
+    let db = TestDb::new(backend).await.expect("test database");
+    let Some(db) = db else { return };
+    let s = TestServer::start_on(db, |c| c.daily_limit_usd = 10_000).await;
+    let (alice, _, _) = s.user().await;
+    let (bob_token, bob, _) = s.user().await;
+    s.fund(&alice, 5_000, "usd").await;
+    for round in 0..4 {
+        let big = json!({"to": bob, "amount": 9_500, "currency": "usd"});
+        let small = json!({"to": bob, "amount": 1_000, "currency": "usd"});
+        let (big_key, small_key) = (unique(), unique());
+        let (big, small) = tokio::join!(
+            s.post("/v1/transfers", Some(&alice), Some(&big_key), &big),
+            s.post("/v1/transfers", Some(&alice), Some(&small_key), &small),
+        );
+        assert!(["insufficient_funds", "limit_exceeded"].contains(&big.code()), "round {round}: {:?}", big.body);
+        assert_eq!(small.status, StatusCode::CREATED, "round {round}: {:?}", small.body);
+    }
+    assert_eq!(s.available(&bob_token, "usd").await, 4_000);
+    s.assert_books_balance().await;
+}
+
 on_both_backends!(
     racing_transfers_cannot_pass_a_limit_together,
+    a_failing_movement_in_flight_does_not_use_up_the_limit,
     daily_deposit_limit_is_enforced_with_its_reset_time,
     transfers_and_currencies_have_their_own_limits,
     withdrawals_have_their_own_limit,
