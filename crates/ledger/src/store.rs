@@ -1,5 +1,7 @@
 //! The storage interface the ledger needs; `okpay-store` implements it for SQLite and PostgreSQL.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use okpay_domain::Currency;
 
@@ -25,6 +27,13 @@ pub trait LedgerStore: Send + Sync + 'static {
     /// [`crate::plan::plan`] it, write the plan and commit (one fsync for the whole batch).
     /// Returns one result per command, in order.
     async fn execute(&self, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError>;
+
+    /// [`LedgerStore::execute`] for a batch the caller hands over shared, as the group-commit
+    /// writer does: a backend that runs the batch on another thread keeps a reference to it
+    /// instead of copying thousands of commands. By default, `execute`.
+    async fn execute_shared(&self, cmds: Arc<[Command]>) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+        self.execute(&cmds).await
+    }
 
     /// Returns the account of `owner` in `currency`, creating it (with zero balances) if needed.
     async fn open_account(&self, owner: &str, currency: Currency, kind: AccountKind)

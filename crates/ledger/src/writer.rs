@@ -97,15 +97,17 @@ async fn run(store: Arc<dyn LedgerStore>, mut rx: mpsc::Receiver<Job>, config: W
                 Err(_) => break,
             }
         }
-        let cmds: Vec<Command> = jobs.iter().map(|j| j.cmd.clone()).collect();
+        // The commands move into one shared batch (no copy of each command); the replies wait.
+        let (cmds, replies): (Vec<Command>, Vec<_>) = jobs.drain(..).map(|j| (j.cmd, j.reply)).unzip();
+        let cmds: Arc<[Command]> = cmds.into();
         let started = Instant::now();
-        let results = execute_isolating(store.as_ref(), &cmds, config.max_attempts).await;
+        let results = execute_isolating(store.as_ref(), cmds.clone(), config.max_attempts).await;
         metrics::histogram!("okpay_ledger_batch_size").record(cmds.len() as f64);
         metrics::histogram!("okpay_ledger_batch_seconds").record(started.elapsed().as_secs_f64());
         metrics::counter!("okpay_ledger_commands_total").increment(cmds.len() as u64);
-        for (job, r) in jobs.drain(..).zip(results) {
+        for (reply, r) in replies.into_iter().zip(results) {
             // A dropped receiver means the caller went away; the result stands.
-            let _ = job.reply.send(r);
+            let _ = reply.send(r);
         }
     }
 }
@@ -114,20 +116,21 @@ async fn run(store: Arc<dyn LedgerStore>, mut rx: mpsc::Receiver<Job>, config: W
 /// one bad command cannot fail thousands of good ones (it fails alone, at depth log2(batch)).
 async fn execute_isolating(
     store: &dyn LedgerStore,
-    cmds: &[Command],
+    cmds: Arc<[Command]>,
     max_attempts: u32,
 ) -> Vec<Result<Outcome, LedgerError>> {
     let mut out = Vec::with_capacity(cmds.len());
     // Explicit stack instead of recursion: async recursion would need boxing.
     let mut stack = vec![cmds];
     while let Some(part) = stack.pop() {
-        match execute_with_retry(store, part, max_attempts).await {
+        match execute_with_retry(store, &part, max_attempts).await {
             Ok(results) => out.extend(results.into_iter().map(|r| r.map_err(LedgerError::Rejected))),
             Err(e) if part.len() > 1 && !e.retryable => {
+                // Only after a failure: the halves are copies.
                 let (left, right) = part.split_at(part.len() / 2);
                 // Right first: the stack pops the left half next, keeping submission order.
-                stack.push(right);
-                stack.push(left);
+                stack.push(right.into());
+                stack.push(left.into());
             }
             Err(e) => {
                 error!(error = %e, batch = part.len(), "ledger batch failed");
@@ -140,13 +143,13 @@ async fn execute_isolating(
 
 async fn execute_with_retry(
     store: &dyn LedgerStore,
-    cmds: &[Command],
+    cmds: &Arc<[Command]>,
     max_attempts: u32,
 ) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match store.execute(cmds).await {
+        match store.execute_shared(cmds.clone()).await {
             Ok(r) if r.len() == cmds.len() => return Ok(r),
             Ok(r) => {
                 return Err(StorageError {
@@ -214,8 +217,8 @@ mod tests {
     #[tokio::test]
     async fn a_poisoned_command_fails_alone() {
         let store = Poisoned { calls: AtomicUsize::new(0) };
-        let cmds: Vec<Command> = (0..64).map(|i| cmd(if i == 37 { "poison" } else { "ok" })).collect();
-        let results = execute_isolating(&store, &cmds, 1).await;
+        let cmds: Arc<[Command]> = (0..64).map(|i| cmd(if i == 37 { "poison" } else { "ok" })).collect();
+        let results = execute_isolating(&store, cmds, 1).await;
         assert_eq!(results.len(), 64);
         for (i, r) in results.iter().enumerate() {
             assert_eq!(r.is_err(), i == 37, "command {i}");

@@ -1,5 +1,7 @@
 //! [`LedgerStore`] on SQLite: batches, accounts, verification.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use okpay_domain::Currency;
 use okpay_domain::time::now_us;
@@ -14,6 +16,11 @@ use crate::snapshot::{self, AccountTuple};
 #[async_trait]
 impl LedgerStore for SqliteStore {
     async fn execute(&self, cmds: &[Command]) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
+        self.execute_shared(cmds.into()).await
+    }
+
+    /// The batch goes to the write connection's thread as it is, not copied.
+    async fn execute_shared(&self, cmds: Arc<[Command]>) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
         if cmds.is_empty() {
             return Ok(Vec::new());
         }

@@ -40,9 +40,8 @@ impl LedgerWriter {
     /// Runs `cmds` as one transaction on a blocking thread; one result per command.
     pub(crate) async fn execute(
         self: &Arc<Self>,
-        cmds: &[Command],
+        cmds: Arc<[Command]>,
     ) -> Result<Vec<Result<Outcome, Rejection>>, StorageError> {
-        let cmds = cmds.to_vec();
         self.transaction(move |conn| {
             match batch::run(conn, &cmds, References::TrustIndex)? {
                 Some(results) => Ok(results),
