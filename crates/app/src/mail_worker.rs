@@ -83,13 +83,15 @@ pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
     let lanes = config.lanes.max(1);
     // Each lane claims its own rows (a claim leases them), so lanes never send a row twice.
     let lane = MailWorkerConfig { concurrency: (config.concurrency / lanes).max(1), ..config };
-    let lanes = (0..lanes).map(|_| run_lane(&app, &transport, &lane));
+    // The outbox gauges count the whole outbox: one lane publishing them is enough.
+    let lanes = (0..lanes).map(|i| run_lane(&app, &transport, &lane, i == 0));
     futures::future::join_all(lanes).await;
 }
 
 /// One lane: round after round, waiting for a wake-up (or the poll interval) when a round
-/// found less than a full batch.
-async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig) {
+/// found less than a full batch. The lane that `publishes` updates the outbox gauges after
+/// each round.
+async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, publishes: bool) {
     loop {
         let claimed = match deliver_due(app, transport, config).await {
             Ok(n) => n,
@@ -98,7 +100,9 @@ async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig) {
                 0
             }
         };
-        publish_counts(app).await;
+        if publishes {
+            publish_counts(app).await;
+        }
         if claimed >= config.batch as usize {
             continue; // more may be due right now
         }
