@@ -1,7 +1,9 @@
 //! [`RiskStore`] for both backends: the reads are the same text on SQLite and PostgreSQL
 //! (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
 //! implementation is generated for each store type; the batch insert of flags is written per
-//! backend (PostgreSQL's is here; SQLite's is in `sqlite::after_money`).
+//! backend (PostgreSQL's is here; SQLite's is in `sqlite::after_money`). One read differs:
+//! SQLite answers the limit usage from per-day totals its triggers keep (`usage_days`,
+//! migration 0027); PostgreSQL sums the rows (docs/decisions.md, "Limits").
 
 use async_trait::async_trait;
 use okpay_app::ports::{FlagRecord, RiskStore, Scope};
@@ -18,6 +20,22 @@ const USAGE: &str =
      FROM transactions
      WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us >= $6
        AND status NOT IN ('failed', 'canceled')";
+
+/// [`USAGE`] from the per-day totals (SQLite): `$5` and `$6` are day numbers (days since the
+/// epoch, UTC), so the answer is the same as the row sum's for bounds at UTC midnights.
+const USAGE_DAYS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN day >= $5 THEN amount_minor ELSE 0 END), 0) AS BIGINT),
+        CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)
+     FROM usage_days
+     WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND day >= $6";
+
+/// Microseconds in a day.
+const DAY_US: i64 = 86_400_000_000;
+
+/// The day numbers of two bounds when both are UTC midnights (what [`USAGE_DAYS`] can answer).
+fn day_numbers(day_start_us: i64, month_start_us: i64) -> Option<(i64, i64)> {
+    (day_start_us.rem_euclid(DAY_US) == 0 && month_start_us.rem_euclid(DAY_US) == 0)
+        .then(|| (day_start_us.div_euclid(DAY_US), month_start_us.div_euclid(DAY_US)))
+}
 
 /// The last `limit` succeeded amounts before a time. Each kind's newest rows come from the
 /// index `(owner, kind, currency, created_at_us)` read newest first, which stops after `limit`
@@ -84,8 +102,9 @@ pub(crate) async fn add_flags_pg<'c>(db: impl sqlx::PgExecutor<'c>, flags: &[Fla
 const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
      WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
 
+/// `$by_day`: whether the backend keeps `usage_days` (see [`USAGE_DAYS`]).
 macro_rules! impl_risk_store {
-    ($store:ty) => {
+    ($store:ty, by_day: $by_day:expr) => {
         #[async_trait]
         impl RiskStore for $store {
             async fn usage(
@@ -96,15 +115,20 @@ macro_rules! impl_risk_store {
             ) -> Result<(i64, i64), StorageError> {
                 let (k1, k2) = s.kind_pair();
                 // Every money movement's limit check reads this: a point read (see `point_read`).
+                let days = if $by_day { day_numbers(day_start_us, month_start_us) } else { None };
+                let (sql, day_from, month_from) = match days {
+                    Some((day, month)) => (USAGE_DAYS, day, month),
+                    None => (USAGE, day_start_us, month_start_us),
+                };
                 let args = [
                     s.owner.into(),
                     s.currency.code().into(),
                     k1.into(),
                     k2.into(),
-                    day_start_us.into(),
-                    month_start_us.into(),
+                    day_from.into(),
+                    month_from.into(),
                 ];
-                self.read_one(USAGE, &args).await
+                self.read_one(sql, &args).await
             }
 
             async fn recent_amounts(&self, s: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError> {
@@ -141,5 +165,5 @@ macro_rules! impl_risk_store {
     };
 }
 
-impl_risk_store!(SqliteStore);
-impl_risk_store!(PgStore);
+impl_risk_store!(SqliteStore, by_day: true);
+impl_risk_store!(PgStore, by_day: false);

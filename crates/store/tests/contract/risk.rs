@@ -71,3 +71,64 @@ async fn recent_amounts_are_the_newest_succeeded_rows_of_the_scope(b: TestBacken
     assert!(s.recent_amounts(none, 10_000, 20).await?.is_empty());
     Ok(())
 }
+
+contract!(usage_counts_the_rows_of_the_day_and_month_that_did_not_fail);
+
+async fn usage_counts_the_rows_of_the_day_and_month_that_did_not_fail(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    const DAY: i64 = 86_400_000_000;
+    // 2026-11-01 00:00 UTC is day 20,393 since the epoch; "today" is the 22nd.
+    let (month, today) = (20_393 * DAY, 20_414 * DAY);
+    // (id, owner, kind, status, currency, amount, at): the amounts are powers of two, so each
+    // total tells which rows it counted.
+    let rows = [
+        ("u1", "alice", "transfer_out", "succeeded", Currency::Usd, 1, today + 5),
+        ("u2", "alice", "payment", "paid", Currency::Usd, 2, today + DAY - 1), // last µs of today
+        ("u3", "alice", "transfer_out", "succeeded", Currency::Usd, 4, month + 3 * DAY), // earlier this month
+        ("u4", "alice", "transfer_out", "failed", Currency::Usd, 8, today + 6), // failed: not counted
+        ("u5", "alice", "transfer_out", "succeeded", Currency::Usd, 16, month - 1), // last month
+        ("u6", "alice", "transfer_out", "succeeded", Currency::Eur, 32, today + 7), // other currency
+        ("u7", "alice", "transfer_in", "succeeded", Currency::Usd, 64, today + 8), // incoming
+        ("u8", "bob", "transfer_out", "succeeded", Currency::Usd, 128, today + 9), // someone else
+        ("u9", "alice", "withdrawal", "processing", Currency::Usd, 256, today + 10), // another movement
+        ("u10", "alice", "transfer_out", "succeeded", Currency::Usd, 512, month), // first µs of the month
+    ];
+    for (id, owner, kind, status, currency, amount, at) in rows {
+        let mut l = line(id, owner, kind, status, at);
+        (l.currency, l.amount_minor) = (currency, amount);
+        s.insert_line(&l).await?;
+    }
+    // Inserting a row again changes nothing (the batch's inserts are idempotent).
+    let mut again = line("u1", "alice", "transfer_out", "succeeded", today + 5);
+    again.amount_minor = 1;
+    s.insert_line(&again).await?;
+    let transfers = |owner| Scope { owner, currency: Currency::Usd, kinds: &["transfer_out", "payment"] };
+    let withdrawals = Scope { owner: "alice", currency: Currency::Usd, kinds: &["withdrawal"] };
+    assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2, 1 + 2 + 4 + 512));
+    assert_eq!(s.usage(transfers("bob"), today, month).await?, (128, 128));
+    assert_eq!(s.usage(transfers("carol"), today, month).await?, (0, 0));
+    assert_eq!(s.usage(withdrawals, today, month).await?, (256, 256));
+    // Bounds that are not midnights are answered too (from the rows).
+    assert_eq!(s.usage(transfers("alice"), today + 6, month + 1).await?, (2, 1 + 2 + 4));
+
+    // A row that fails later stops counting; one that comes back counts again.
+    books.raw("UPDATE transactions SET status = 'failed' WHERE id = 'u9'").await?;
+    books.raw("UPDATE transactions SET status = 'canceled' WHERE id = 'u3'").await?;
+    books.raw("UPDATE transactions SET status = 'succeeded' WHERE id = 'u4'").await?;
+    // A change between two counted statuses moves nothing.
+    books.raw("UPDATE transactions SET status = 'refunded' WHERE id = 'u2'").await?;
+    assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2 + 8, 1 + 2 + 8 + 512));
+    assert_eq!(s.usage(withdrawals, today, month).await?, (0, 0));
+
+    if b == TestBackend::Sqlite {
+        // The per-day totals rely on rows keeping their amounts and staying: SQLite refuses both.
+        assert!(books.raw("UPDATE transactions SET amount_minor = 9 WHERE id = 'u1'").await.is_err());
+        assert!(books.raw("UPDATE transactions SET created_at_us = 1 WHERE id = 'u1'").await.is_err());
+        assert!(books.raw("DELETE FROM transactions WHERE id = 'u1'").await.is_err());
+        // Changing only what is not counted still works.
+        assert_eq!(books.raw("UPDATE transactions SET details = '{}' WHERE id = 'u1'").await?, 1);
+        assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2 + 8, 1 + 2 + 8 + 512));
+    }
+    Ok(())
+}
