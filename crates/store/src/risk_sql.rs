@@ -31,9 +31,15 @@ const USAGE_DAYS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN day >= $5 THEN amou
 /// Microseconds in a day.
 const DAY_US: i64 = 86_400_000_000;
 
-/// The day numbers of two bounds when both are UTC midnights (what [`USAGE_DAYS`] can answer).
-fn day_numbers(day_start_us: i64, month_start_us: i64) -> Option<(i64, i64)> {
-    (day_start_us.rem_euclid(DAY_US) == 0 && month_start_us.rem_euclid(DAY_US) == 0)
+/// The row kinds whose amounts the triggers of migration 0027 total in `usage_days` (its
+/// `WHEN NEW.kind IN (...)` lists; a test keeps the three in step with the domain's kinds).
+const TOTALLED_KINDS: [&str; 4] = ["deposit", "transfer_out", "payment", "withdrawal"];
+
+/// The day numbers of two bounds when [`USAGE_DAYS`] can answer for `kinds`: both bounds are
+/// UTC midnights and every kind is totalled. Otherwise the rows are summed.
+fn day_numbers(kinds: &[&str], day_start_us: i64, month_start_us: i64) -> Option<(i64, i64)> {
+    let totalled = kinds.iter().all(|k| TOTALLED_KINDS.contains(k));
+    (totalled && day_start_us.rem_euclid(DAY_US) == 0 && month_start_us.rem_euclid(DAY_US) == 0)
         .then(|| (day_start_us.div_euclid(DAY_US), month_start_us.div_euclid(DAY_US)))
 }
 
@@ -115,7 +121,7 @@ macro_rules! impl_risk_store {
             ) -> Result<(i64, i64), StorageError> {
                 let (k1, k2) = s.kind_pair();
                 // Every money movement's limit check reads this: a point read (see `point_read`).
-                let days = if $by_day { day_numbers(day_start_us, month_start_us) } else { None };
+                let days = if $by_day { day_numbers(s.kinds, day_start_us, month_start_us) } else { None };
                 let (sql, day_from, month_from) = match days {
                     Some((day, month)) => (USAGE_DAYS, day, month),
                     None => (USAGE, day_start_us, month_start_us),
@@ -167,3 +173,32 @@ macro_rules! impl_risk_store {
 
 impl_risk_store!(SqliteStore, by_day: true);
 impl_risk_store!(PgStore, by_day: false);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okpay_domain::limits::Movement;
+
+    #[test]
+    fn the_triggers_total_every_kind_a_limit_counts() {
+        let migration = include_str!("../migrations/sqlite/0027_usage_days.sql");
+        let listed = format!("IN ({})", TOTALLED_KINDS.map(|k| format!("'{k}'")).join(", "));
+        // The backfill and the two triggers list the same kinds as the constant.
+        assert_eq!(migration.matches(listed.as_str()).count(), 3, "{listed} in 0027_usage_days.sql");
+        for movement in [Movement::Deposit, Movement::Transfer, Movement::Withdrawal] {
+            for kind in movement.history_kinds() {
+                assert!(TOTALLED_KINDS.contains(kind), "{kind} ({movement:?}) is not totalled");
+            }
+        }
+    }
+
+    #[test]
+    fn only_midnights_and_totalled_kinds_are_read_from_the_totals() {
+        let (day, month) = (20_414 * DAY_US, 20_393 * DAY_US);
+        assert_eq!(day_numbers(&["transfer_out", "payment"], day, month), Some((20_414, 20_393)));
+        assert_eq!(day_numbers(&["transfer_out"], day + 1, month), None, "not a midnight");
+        assert_eq!(day_numbers(&["transfer_out"], day, month - 1), None, "not a midnight");
+        assert_eq!(day_numbers(&["transfer_in"], day, month), None, "not totalled");
+        assert_eq!(day_numbers(&["deposit", "refund"], day, month), None, "one kind not totalled");
+    }
+}
