@@ -1,9 +1,9 @@
 //! [`RiskStore`] for both backends: the reads are the same text on SQLite and PostgreSQL
 //! (sums cast to BIGINT, which PostgreSQL would otherwise widen to NUMERIC), so one
 //! implementation is generated for each store type; the batch insert of flags is written per
-//! backend (PostgreSQL's is here; SQLite's is in `sqlite::after_money`). One read differs:
-//! SQLite answers the limit usage from per-day totals its triggers keep (`usage_days`,
-//! migration 0027); PostgreSQL sums the rows (docs/decisions.md, "Limits").
+//! backend (PostgreSQL's is here; SQLite's is in `sqlite::after_money`). The limit usage is
+//! answered from per-day totals the databases' triggers keep (`usage_days`: SQLite migration
+//! 0027, PostgreSQL migration 0028; docs/decisions.md, "Limits").
 
 use async_trait::async_trait;
 use okpay_app::ports::{FlagRecord, RiskStore, Scope};
@@ -21,7 +21,7 @@ const USAGE: &str =
      WHERE owner = $1 AND currency = $2 AND (kind = $3 OR kind = $4) AND created_at_us >= $6
        AND status NOT IN ('failed', 'canceled')";
 
-/// [`USAGE`] from the per-day totals (SQLite): `$5` and `$6` are day numbers (days since the
+/// [`USAGE`] from the per-day totals: `$5` and `$6` are day numbers (days since the
 /// epoch, UTC), so the answer is the same as the row sum's for bounds at UTC midnights.
 const USAGE_DAYS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN day >= $5 THEN amount_minor ELSE 0 END), 0) AS BIGINT),
         CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)
@@ -31,8 +31,9 @@ const USAGE_DAYS: &str = "SELECT CAST(COALESCE(SUM(CASE WHEN day >= $5 THEN amou
 /// Microseconds in a day.
 const DAY_US: i64 = 86_400_000_000;
 
-/// The row kinds whose amounts the triggers of migration 0027 total in `usage_days` (its
-/// `WHEN NEW.kind IN (...)` lists; a test keeps the three in step with the domain's kinds).
+/// The row kinds whose amounts the triggers total in `usage_days` (the `kind IN (...)` lists
+/// of SQLite's migration 0027 and PostgreSQL's 0028; a test keeps them in step with the
+/// domain's kinds).
 const TOTALLED_KINDS: [&str; 4] = ["deposit", "transfer_out", "payment", "withdrawal"];
 
 /// The day numbers of two bounds when [`USAGE_DAYS`] can answer for `kinds`: both bounds are
@@ -108,9 +109,8 @@ pub(crate) async fn add_flags_pg<'c>(db: impl sqlx::PgExecutor<'c>, flags: &[Fla
 const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
      WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
 
-/// `$by_day`: whether the backend keeps `usage_days` (see [`USAGE_DAYS`]).
 macro_rules! impl_risk_store {
-    ($store:ty, by_day: $by_day:expr) => {
+    ($store:ty) => {
         #[async_trait]
         impl RiskStore for $store {
             async fn usage(
@@ -121,8 +121,7 @@ macro_rules! impl_risk_store {
             ) -> Result<(i64, i64), StorageError> {
                 let (k1, k2) = s.kind_pair();
                 // Every money movement's limit check reads this: a point read (see `point_read`).
-                let days = if $by_day { day_numbers(s.kinds, day_start_us, month_start_us) } else { None };
-                let (sql, day_from, month_from) = match days {
+                let (sql, day_from, month_from) = match day_numbers(s.kinds, day_start_us, month_start_us) {
                     Some((day, month)) => (USAGE_DAYS, day, month),
                     None => (USAGE, day_start_us, month_start_us),
                 };
@@ -171,8 +170,8 @@ macro_rules! impl_risk_store {
     };
 }
 
-impl_risk_store!(SqliteStore, by_day: true);
-impl_risk_store!(PgStore, by_day: false);
+impl_risk_store!(SqliteStore);
+impl_risk_store!(PgStore);
 
 #[cfg(test)]
 mod tests {
@@ -181,10 +180,14 @@ mod tests {
 
     #[test]
     fn the_triggers_total_every_kind_a_limit_counts() {
-        let migration = include_str!("../migrations/sqlite/0027_usage_days.sql");
         let listed = format!("IN ({})", TOTALLED_KINDS.map(|k| format!("'{k}'")).join(", "));
-        // The backfill and the two triggers list the same kinds as the constant.
-        assert_eq!(migration.matches(listed.as_str()).count(), 3, "{listed} in 0027_usage_days.sql");
+        // Each backend's backfill and two triggers list the same kinds as the constant.
+        for (name, migration) in [
+            ("sqlite/0027_usage_days.sql", include_str!("../migrations/sqlite/0027_usage_days.sql")),
+            ("postgres/0028_usage_days.sql", include_str!("../migrations/postgres/0028_usage_days.sql")),
+        ] {
+            assert_eq!(migration.matches(listed.as_str()).count(), 3, "{listed} in {name}");
+        }
         for movement in [Movement::Deposit, Movement::Transfer, Movement::Withdrawal] {
             for kind in movement.history_kinds() {
                 assert!(TOTALLED_KINDS.contains(kind), "{kind} ({movement:?}) is not totalled");

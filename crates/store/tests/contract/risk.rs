@@ -121,14 +121,51 @@ async fn usage_counts_the_rows_of_the_day_and_month_that_did_not_fail(b: TestBac
     assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2 + 8, 1 + 2 + 8 + 512));
     assert_eq!(s.usage(withdrawals, today, month).await?, (0, 0));
 
-    if b == TestBackend::Sqlite {
-        // The per-day totals rely on rows keeping their amounts and staying: SQLite refuses both.
-        assert!(books.raw("UPDATE transactions SET amount_minor = 9 WHERE id = 'u1'").await.is_err());
-        assert!(books.raw("UPDATE transactions SET created_at_us = 1 WHERE id = 'u1'").await.is_err());
-        assert!(books.raw("DELETE FROM transactions WHERE id = 'u1'").await.is_err());
-        // Changing only what is not counted still works.
-        assert_eq!(books.raw("UPDATE transactions SET details = '{}' WHERE id = 'u1'").await?, 1);
-        assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2 + 8, 1 + 2 + 8 + 512));
-    }
+    // One statement moving several rows, some across the line and some not (the ledger
+    // batch changes statuses this way): u10 stops counting, u4 and u3 swap, u1 stays.
+    let changed = books
+        .raw(
+            "UPDATE transactions SET status = CASE id WHEN 'u10' THEN 'failed' WHEN 'u4' THEN 'canceled'
+                                                  WHEN 'u3' THEN 'succeeded' ELSE 'refunded' END
+             WHERE id IN ('u10', 'u4', 'u3', 'u1')",
+        )
+        .await?;
+    assert_eq!(changed, 4);
+    assert_eq!(s.usage(transfers("alice"), today, month).await?, (1 + 2, 1 + 2 + 4));
+    // Several rows in one insert statement (as the ledger batch writes them), one of them a
+    // repeat that is not inserted again.
+    books
+        .raw(&format!(
+            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+                                       source_id, created_at_us)
+             VALUES ('u11', 'alice', 'transfer_out', 1024, 0, 'usd', 'succeeded', 'succeeded', 's', {at}),
+                    ('u12', 'alice', 'payment', 2048, 0, 'usd', 'paid', 'paid', 's', {at}),
+                    ('u13', 'alice', 'transfer_out', 4096, 0, 'usd', 'failed', 'failed', 's', {at})
+             ON CONFLICT (id) DO NOTHING",
+            at = today + 11
+        ))
+        .await?;
+    books
+        .raw(&format!(
+            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+                                       source_id, created_at_us)
+             VALUES ('u11', 'alice', 'transfer_out', 1024, 0, 'usd', 'succeeded', 'succeeded', 's', {at}),
+                    ('u14', 'alice', 'transfer_out', 8192, 0, 'usd', 'succeeded', 'succeeded', 's', {at})
+             ON CONFLICT (id) DO NOTHING",
+            at = today + 12
+        ))
+        .await?;
+    let expected = (1 + 2 + 1024 + 2048 + 8192, 1 + 2 + 4 + 1024 + 2048 + 8192);
+    assert_eq!(s.usage(transfers("alice"), today, month).await?, expected);
+
+    // The per-day totals rely on rows keeping their amounts and staying: the database refuses
+    // both.
+    assert!(books.raw("UPDATE transactions SET amount_minor = 9 WHERE id = 'u1'").await.is_err());
+    assert!(books.raw("UPDATE transactions SET created_at_us = 1 WHERE id = 'u1'").await.is_err());
+    assert!(books.raw("UPDATE transactions SET owner = 'bob' WHERE id = 'u1'").await.is_err());
+    assert!(books.raw("DELETE FROM transactions WHERE id = 'u1'").await.is_err());
+    // Changing only what is not counted still works.
+    assert_eq!(books.raw("UPDATE transactions SET details = '{}' WHERE id = 'u1'").await?, 1);
+    assert_eq!(s.usage(transfers("alice"), today, month).await?, expected);
     Ok(())
 }

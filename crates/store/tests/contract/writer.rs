@@ -1,11 +1,20 @@
 //! The group-commit writer (`okpay_ledger::Ledger`) on each backend, alone and under contention.
 
-use okpay_ledger::{AccountId, Command, Ledger, LedgerError, Outcome, Rejection, WriterConfig};
+use okpay_app::ports::Scope;
+use okpay_domain::Currency;
+use okpay_domain::limits::Period;
+use okpay_domain::time::now_us;
+use okpay_ledger::{AccountId, Command, Ledger, LedgerError, Outcome, Rejection, Resolve, WriterConfig};
 use okpay_store::testing::TestBackend;
 
-use crate::common::{Books, R, TestResult, contract, hold, post, transfer, void};
+use crate::common::{Books, R, TestResult, contract, hold, line, post, transfer, update, void};
 
-contract!(writer_runs_every_kind_of_command, concurrent_transfers_never_overdraw, two_writers_share_the_books);
+contract!(
+    writer_runs_every_kind_of_command,
+    concurrent_transfers_never_overdraw,
+    two_writers_share_the_books,
+    usage_totals_match_the_rows_under_two_writers,
+);
 
 /// Concurrent transfers fired at one account funded for exactly half of them.
 const N: usize = 200;
@@ -139,5 +148,95 @@ async fn two_writers_share_the_books(b: TestBackend) -> TestResult {
     let posted_holds = books.balances("alice").await?.0 - 20;
     assert!((0..=10).contains(&posted_holds));
     assert_eq!(books.balances("bob").await?, (funding - 20 - posted_holds, 0, 0));
+    books.assert_verified().await
+}
+
+/// The per-day usage totals the database's triggers keep, written by two writers at once:
+/// transfers (a counted `transfer_out` row and an uncounted `transfer_in`), withdrawal holds
+/// (`pending`, counted) and their resolutions (posted → `paid`, still counted; voided →
+/// `failed`, no longer counted), all racing, so batches mix inserts and status changes of the
+/// same owners in both processes. Every command takes effect (a deadlock would be retried by
+/// the writer, and fail the command if it kept happening) and the totals equal the row sums.
+async fn usage_totals_match_the_rows_under_two_writers(b: TestBackend) -> TestResult {
+    const USERS: usize = 6;
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let mut wallets = Vec::with_capacity(USERS);
+    for u in 0..USERS {
+        let wallet = books.user(&format!("user{u}")).await?;
+        books.stores.ledger.execute(&[transfer(&format!("fund_{u}"), books.system, wallet, 1_000_000)?]).await?;
+        wallets.push(wallet);
+    }
+    let other = books.db.open().await?;
+    let (one, task_one) = Ledger::start(books.stores.ledger.clone(), WriterConfig::default());
+    let (two, task_two) = Ledger::start(other.ledger.clone(), WriterConfig::default());
+    let writers = [one, two];
+    let moving = |i: usize| -> R<Command> {
+        let (from, to) = (i % USERS, (i * 7 + 1) % USERS);
+        let to = if to == from { (to + 1) % USERS } else { to };
+        let amount = i64::try_from(i % 50 + 1)?;
+        if i.is_multiple_of(3) {
+            let reference = format!("wd_{i}");
+            let mut cmd = hold(&reference, wallets[from], books.system, amount)?;
+            if let Command::Hold(h) = &mut cmd {
+                let mut l =
+                    line(&format!("txn_{reference}"), &format!("user{from}"), "withdrawal", "pending", now_us());
+                l.amount_minor = amount;
+                h.lines.push(l);
+            }
+            return Ok(cmd);
+        }
+        let reference = format!("tr_{i}");
+        let mut cmd = transfer(&reference, wallets[from], wallets[to], amount)?;
+        if let Command::Transfer(t) = &mut cmd {
+            for (owner, kind) in [(from, "transfer_out"), (to, "transfer_in")] {
+                let mut l =
+                    line(&format!("txn_{reference}_{kind}"), &format!("user{owner}"), kind, "succeeded", now_us());
+                l.amount_minor = amount;
+                t.lines.push(l);
+            }
+        }
+        Ok(cmd)
+    };
+    let first: Vec<Command> = (0..300).map(moving).collect::<R<_>>()?;
+    for r in race(&writers, first).await? {
+        assert!(matches!(r, Ok(Outcome::Posted { .. } | Outcome::Held { .. })), "{r:?}");
+    }
+    // The holds resolved (every other one voided) while more money moves.
+    let mut second: Vec<Command> = Vec::new();
+    for i in (0..300_usize).step_by(3) {
+        let reference = format!("wd_{i}");
+        let (status, voided) = if i.is_multiple_of(2) { ("failed", true) } else { ("paid", false) };
+        let resolve = Resolve {
+            hold_reference: reference.clone(),
+            updates: vec![update(&format!("txn_{reference}"), status, now_us())],
+        };
+        second.push(if voided { Command::Void(resolve) } else { Command::Post(resolve) });
+        second.push(moving(300 + i)?);
+        second.push(moving(301 + i)?);
+    }
+    for r in race(&writers, second).await? {
+        assert!(matches!(r, Ok(Outcome::Posted { .. } | Outcome::Held { .. } | Outcome::Voided { .. })), "{r:?}");
+    }
+    drop(writers);
+    task_one.await?;
+    task_two.await?;
+
+    // Bounds at UTC midnights are answered from the totals; a microsecond earlier, from the rows
+    // (no row is that old).
+    let now = now_us();
+    let (day, month) = (Period::Day.bounds(now).0, Period::Month.bounds(now).0);
+    let store = &books.stores.app;
+    let mut counted = 0;
+    for u in 0..USERS {
+        let owner = format!("user{u}");
+        for kinds in [&["transfer_out", "payment"][..], &["withdrawal"][..]] {
+            let scope = Scope { owner: &owner, currency: Currency::Usd, kinds };
+            let totals = store.usage(scope, day, month).await?;
+            let rows = store.usage(scope, day - 1, month - 1).await?;
+            assert_eq!(totals, rows, "{owner} {kinds:?}");
+            counted += totals.0;
+        }
+    }
+    assert!(counted > 0, "the commands counted something");
     books.assert_verified().await
 }
