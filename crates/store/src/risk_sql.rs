@@ -74,16 +74,11 @@ const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM trans
      WHERE owner = $1 AND kind = 'deposit' AND status = 'failed' AND created_at_us >= $2
        AND details LIKE '%\"decline_code\"%'";
 
-/// Recipients first paid within the window, judged on the owner's last 200 transfers (a
-/// bounded read whatever the history's size): a recipient counts as new when none of those
-/// transfers before the window went to them, i.e. their earliest one is inside it (one
-/// grouping of at most 200 rows, not a comparison of every pair).
-const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM (
-         SELECT counterparty FROM (
-             SELECT counterparty, created_at_us FROM transactions
-             WHERE owner = $1 AND kind = 'transfer_out' AND status = 'succeeded'
-             ORDER BY created_at_us DESC LIMIT 200) AS recent
-         GROUP BY counterparty HAVING MIN(created_at_us) >= $2) AS firsts";
+/// Recipients first paid within the window: the owner's rows of `first_payees` (kept by
+/// triggers on `transactions`, SQLite migration 0028, PostgreSQL migration 0029) whose first
+/// payment is inside it, read from the `(owner, first_paid_us)` index: as many entries as
+/// there are new recipients, whatever the history's size.
+const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM first_payees WHERE owner = $1 AND first_paid_us >= $2";
 
 /// A batch of flags in one statement (PostgreSQL: one array per column).
 const ADD_FLAGS_PG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)

@@ -55,9 +55,8 @@ pub trait RiskStore: Send + Sync {
     async fn recent_amounts(&self, scope: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError>;
     /// The owner's declined card deposits since `since_us`: how many, and on how many cards.
     async fn declined_cards_since(&self, owner: &str, since_us: i64) -> Result<(i64, i64), StorageError>;
-    /// How many different recipients the owner sent transfers to since `since_us` who had not
-    /// received one from them before `since_us`, looking back over the owner's last 200
-    /// transfers (bounded work for accounts with long histories).
+    /// How many different recipients the owner first sent a (succeeded) transfer to at or
+    /// after `since_us`: recipients they had never paid before.
     async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError>;
     /// `(txn_id, flag)` of the owner's rows created in `[from_us, to_us]`.
     async fn flags_between(&self, owner: &str, from_us: i64, to_us: i64)

@@ -1,5 +1,5 @@
-//! The risk reads: first-time recipients within a window, judged on the owner's recent
-//! transfers, and the last amounts a payment is compared with.
+//! The risk reads: first-time recipients within a window, the last amounts a payment is
+//! compared with, and the limit usage.
 
 use okpay_app::ports::Scope;
 use okpay_domain::Currency;
@@ -34,6 +34,31 @@ async fn new_recipients_are_those_first_paid_inside_the_window(b: TestBackend) -
     assert_eq!(s.new_recipients_since("alice", 0).await?, 3, "every recipient is new in a window covering all");
     assert_eq!(s.new_recipients_since("alice", 20_000).await?, 0);
     assert_eq!(s.new_recipients_since("carol", 0).await?, 0);
+
+    // "First" means first ever: a recipient paid long ago, before 250 other transfers, is not
+    // new when paid again inside the window.
+    let mut l = line("d0", "dave", "transfer_out", "succeeded", 1_000);
+    l.counterparty = Some("long-ago@example.com".to_owned());
+    s.insert_line(&l).await?;
+    for i in 0..250 {
+        let mut l = line(&format!("d{}", i + 1), "dave", "transfer_out", "succeeded", 2_000 + i);
+        l.counterparty = Some("regular@example.com".to_owned());
+        s.insert_line(&l).await?;
+    }
+    let mut again = line("d251", "dave", "transfer_out", "succeeded", 12_000);
+    again.counterparty = Some("long-ago@example.com".to_owned());
+    s.insert_line(&again).await?;
+    assert_eq!(s.new_recipients_since("dave", window).await?, 0, "both paid before the window");
+    // Rows written out of time order (batches commit in any order): the earliest one counts.
+    let mut late = line("e1", "erin", "transfer_out", "succeeded", 15_000);
+    late.counterparty = Some("x@example.com".to_owned());
+    s.insert_line(&late).await?;
+    assert_eq!(s.new_recipients_since("erin", window).await?, 1);
+    let mut early = line("e2", "erin", "transfer_out", "succeeded", 5_000);
+    early.counterparty = Some("x@example.com".to_owned());
+    s.insert_line(&early).await?;
+    assert_eq!(s.new_recipients_since("erin", window).await?, 0, "first paid before the window");
+    assert_eq!(s.new_recipients_since("erin", 0).await?, 1);
     Ok(())
 }
 
