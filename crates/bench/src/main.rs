@@ -110,6 +110,11 @@ fn timings(cli: &Cli) -> (Timing, Timing, Duration) {
     (Timing { warmup, measure: pick(engine) }, Timing { warmup, measure: pick(http) }, pick(pgbench))
 }
 
+/// The allocator `okpay` itself uses, so that the engine section (which runs the ledger in this
+/// process) measures the ledger as the server runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
