@@ -38,8 +38,11 @@ impl VerifyReport {
     }
 }
 
-/// The invariants, with their descriptions; backends fill in the counts.
-pub const INVARIANTS: [(&str, &str); 8] = [
+/// The invariants, with their descriptions; backends fill in the counts. The last two are not
+/// the books' own: they prove the tables the database's triggers derive from the history rows
+/// (limit usage per day, each sender's first payment to each recipient), which limits and
+/// risk rules read instead of the rows.
+pub const INVARIANTS: [(&str, &str); 10] = [
     ("journals_balance", "every journal's postings sum to zero"),
     ("postings_match_currency", "every posting's account has its journal's currency"),
     ("balances_match_postings", "every account's balance equals the sum of its postings"),
@@ -48,4 +51,6 @@ pub const INVARIANTS: [(&str, &str); 8] = [
     ("pending_matches_holds", "every account's pending amounts equal its pending holds"),
     ("holds_resolved_once", "no hold is both posted and voided, and every posted hold has exactly one journal"),
     ("references_exist", "every posting names an existing journal and account, and every journal's hold exists"),
+    ("usage_totals_match_history", "every per-day limit usage total equals the sum of its counted history rows"),
+    ("first_payees_match_history", "every sender's first payment to each recipient is the earliest in the history"),
 ];

@@ -87,6 +87,36 @@ pub(crate) const CHECK_SQL: [&str; INVARIANTS.len()] = [
         WHERE j.hold_id IS NOT NULL AND h.id IS NULL
      ) o
      ORDER BY o.k1, o.k2 LIMIT 5",
+    // usage_totals_match_history: the history rows' sums per (owner, currency, kind, UTC day),
+    // by the triggers' rule (migrations sqlite/0027, postgres/0028), against the totals; a
+    // total of zero with no row behind it (every row failed since) is fine.
+    "SELECT count(*) OVER (), 'usage of ' || COALESCE(r.owner, u.owner) || ' ' || COALESCE(r.currency, u.currency)
+            || ' ' || COALESCE(r.kind, u.kind) || ' on day ' || CAST(COALESCE(r.day, u.day) AS TEXT)
+            || ': history ' || CAST(COALESCE(r.total, 0) AS TEXT)
+            || ', total ' || CAST(COALESCE(u.amount_minor, 0) AS TEXT)
+     FROM (SELECT owner, currency, kind, created_at_us / 86400000000 AS day,
+                  CAST(sum(amount_minor) AS BIGINT) AS total
+           FROM transactions
+           WHERE kind IN ('deposit', 'transfer_out', 'payment', 'withdrawal')
+             AND status NOT IN ('failed', 'canceled')
+           GROUP BY owner, currency, kind, created_at_us / 86400000000) r
+     FULL OUTER JOIN usage_days u
+          ON u.owner = r.owner AND u.currency = r.currency AND u.kind = r.kind AND u.day = r.day
+     WHERE COALESCE(r.total, 0) <> COALESCE(u.amount_minor, 0)
+     ORDER BY 2 LIMIT 5",
+    // first_payees_match_history: each sender's earliest succeeded transfer to each recipient
+    // (migrations sqlite/0028, postgres/0029), both ways.
+    "SELECT count(*) OVER (), 'first payment from ' || COALESCE(r.owner, f.owner) || ' to '
+            || COALESCE(r.counterparty, f.counterparty) || ': history '
+            || COALESCE(CAST(r.first_us AS TEXT), 'none') || ', first_payees '
+            || COALESCE(CAST(f.first_paid_us AS TEXT), 'none')
+     FROM (SELECT owner, counterparty, min(created_at_us) AS first_us
+           FROM transactions
+           WHERE kind = 'transfer_out' AND status = 'succeeded' AND counterparty IS NOT NULL
+           GROUP BY owner, counterparty) r
+     FULL OUTER JOIN first_payees f ON f.owner = r.owner AND f.counterparty = r.counterparty
+     WHERE r.first_us IS NULL OR f.first_paid_us IS NULL OR r.first_us <> f.first_paid_us
+     ORDER BY 2 LIMIT 5",
 ];
 
 /// Counts reported beside the checks.
@@ -122,7 +152,7 @@ mod tests {
         let r = report(rows, 3, 4);
         let names: Vec<_> = r.checks.iter().map(|c| c.name).collect();
         assert_eq!(names, INVARIANTS.map(|i| i.0));
-        assert_eq!(r.failures(), vec!["references_exist"]);
-        assert_eq!(r.checks[7].examples.len(), 2);
+        assert_eq!(r.failures(), vec!["first_payees_match_history"]);
+        assert_eq!(r.checks[INVARIANTS.len() - 1].examples.len(), 2);
     }
 }

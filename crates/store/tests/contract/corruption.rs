@@ -2,9 +2,14 @@
 
 use okpay_store::testing::TestBackend;
 
-use crate::common::{Books, TestResult, contract, hold, transfer};
+use crate::common::{Books, TestResult, contract, hold, line, transfer};
 
-contract!(database_refuses_to_overdraw_a_user, verify_detects_tampering, verify_detects_doubled_postings);
+contract!(
+    database_refuses_to_overdraw_a_user,
+    verify_detects_tampering,
+    verify_detects_doubled_postings,
+    verify_detects_derived_tables_out_of_step,
+);
 
 async fn database_refuses_to_overdraw_a_user(b: TestBackend) -> TestResult {
     let Some(books) = Books::new(b).await? else { return Ok(()) };
@@ -64,6 +69,42 @@ async fn verify_detects_tampering(b: TestBackend) -> TestResult {
     let report = ledger.verify().await?;
     assert!(report.failures().contains(&"references_exist"), "{:?}", report.failures());
     assert!(report.checks[7].examples[0].contains("missing journal"), "{:?}", report.checks[7].examples);
+    Ok(())
+}
+
+/// The tables the triggers derive from history (limit usage per day, first payments) are
+/// proved by verify: a total or a first-payment time changed behind the triggers' back, or a
+/// row of either missing, is named.
+async fn verify_detects_derived_tables_out_of_step(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    let mut out = line("l1", "alice", "transfer_out", "succeeded", 5_000);
+    out.counterparty = Some("bob@example.com".to_owned());
+    s.insert_line(&out).await?;
+    s.insert_line(&line("l2", "alice", "deposit", "succeeded", 6_000)).await?;
+    books.assert_verified().await?;
+    let ledger = &books.stores.ledger;
+
+    books.raw("UPDATE usage_days SET amount_minor = amount_minor + 1 WHERE kind = 'deposit'").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["usage_totals_match_history"]);
+    let check = &report.checks[8];
+    assert_eq!(check.violations, 1);
+    assert!(check.examples[0].contains("alice usd deposit on day 0: history 100, total 101"), "{:?}", check.examples);
+    books.raw("UPDATE usage_days SET amount_minor = amount_minor - 1 WHERE kind = 'deposit'").await?;
+    books.raw("DELETE FROM usage_days WHERE kind = 'transfer_out'").await?;
+    assert_eq!(ledger.verify().await?.failures(), vec!["usage_totals_match_history"]);
+    books.raw("INSERT INTO usage_days (owner, currency, kind, day, amount_minor) VALUES ('alice', 'usd', 'transfer_out', 0, 100)").await?;
+    books.assert_verified().await?;
+
+    books.raw("UPDATE first_payees SET first_paid_us = 7000").await?;
+    let report = ledger.verify().await?;
+    assert_eq!(report.failures(), vec!["first_payees_match_history"]);
+    let example = &report.checks[9].examples[0];
+    assert!(example.contains("from alice to bob@example.com: history 5000, first_payees 7000"), "{example}");
+    books.raw("DELETE FROM first_payees").await?;
+    assert_eq!(ledger.verify().await?.failures(), vec!["first_payees_match_history"]);
+    assert!(ledger.verify().await?.checks[9].examples[0].contains("first_payees none"));
     Ok(())
 }
 
