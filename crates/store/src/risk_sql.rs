@@ -104,6 +104,7 @@ pub(crate) async fn add_flags_pg<'c>(db: impl sqlx::PgExecutor<'c>, flags: &[Fla
 const FLAGS_BETWEEN: &str = "SELECT txn_id, flag FROM transaction_flags
      WHERE owner = $1 AND txn_created_us >= $2 AND txn_created_us <= $3 ORDER BY txn_id, flag";
 
+/// The [`RiskStore`] implementation for `$store`: the same statements on both backends.
 macro_rules! impl_risk_store {
     ($store:ty) => {
         #[async_trait]
@@ -183,6 +184,8 @@ mod tests {
         ] {
             assert_eq!(migration.matches(listed.as_str()).count(), 3, "{listed} in {name}");
         }
+        // So does `ledger verify`'s check of the totals.
+        assert!(crate::checks::CHECK_SQL.iter().any(|q| q.contains(listed.as_str())), "{listed} in checks.rs");
         for movement in [Movement::Deposit, Movement::Transfer, Movement::Withdrawal] {
             for kind in movement.history_kinds() {
                 assert!(TOTALLED_KINDS.contains(kind), "{kind} ({movement:?}) is not totalled");
