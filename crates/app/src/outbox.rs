@@ -2,7 +2,7 @@
 //! durable outbox; the [`crate::mail_worker`] delivers it later. A request never waits for
 //! an SMTP server and never fails because one is down.
 
-use okpay_domain::ids::random_token;
+use okpay_domain::ids::time_ordered_token;
 use okpay_domain::time::now_us;
 use okpay_mail::{Locale, Template};
 
@@ -13,15 +13,17 @@ use crate::ports::OutboxMail;
 /// The outbox row of `template` for `to` (rendered now, in `locale`, greeting `name`).
 pub fn compose(to: &str, locale: &str, name: &str, template: &Template) -> OutboxMail {
     let rendered = template.render(Locale::parse(locale), name);
+    let now = now_us();
     OutboxMail {
-        id: format!("mail_{}", random_token(15)),
+        // Time-ordered: the outbox's id index takes each round's mails at its end.
+        id: format!("mail_{}", time_ordered_token(now)),
         to: to.to_owned(),
         kind: template.kind().to_owned(),
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
         attempts: 0,
-        created_at_us: now_us(),
+        created_at_us: now,
     }
 }
 

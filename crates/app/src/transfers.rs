@@ -73,7 +73,10 @@ impl App {
         let _gate = self.check_limit(caller, Movement::Transfer, req.currency, req.amount.minor(), &id).await?;
         let now = now_us();
         let line = |owner: &UserRecord, kind: &str, other: &UserRecord| StatementLine {
-            id: IdKind::Transaction.derived(&[&id, kind]),
+            // Time-ordered, not derived from the transfer's id: these rows are written only
+            // with the journal, whose reference refuses a replay, and a replay reads the rows
+            // back by source. The history's id index takes them at its end.
+            id: IdKind::Transaction.time_ordered(now),
             owner: owner.id.clone(),
             kind: kind.into(),
             amount_minor: req.amount.minor(),
