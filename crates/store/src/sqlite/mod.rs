@@ -58,8 +58,11 @@ pub(super) const CACHE_SIZE_PRAGMA: &str = "-65536";
 /// more than the `pread` copies it saves (perf on the HTTP benchmark).
 pub(super) const MMAP_SIZE_BYTES: u64 = 1 << 30;
 
-/// WAL pages between automatic checkpoints (4 KiB pages: about 64 MiB of WAL).
-pub(super) const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+/// WAL pages between the write connection's automatic checkpoints (4 KiB pages: about
+/// 256 MiB of WAL). The checkpoint thread (`writer::checkpoint_until_stopped`) copies frames
+/// back every second outside the write turn, so the automatic one, which runs inside a COMMIT
+/// while the turn waits, has little left to copy; it is what starts the WAL over.
+pub(super) const WAL_AUTOCHECKPOINT_PAGES: u32 = 65_536;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -120,7 +123,7 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlitePoo
         .pragma("mmap_size", "0")
         // Statement journals in memory, not in a temporary file.
         .pragma("temp_store", "memory")
-        // Checkpoint less often: a page changed by many batches is copied back once.
+        // The backstop behind the checkpoint thread (see WAL_AUTOCHECKPOINT_PAGES).
         .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string());
     if !is_in_memory(url) {
         create_parent_dir(options.get_filename())?;

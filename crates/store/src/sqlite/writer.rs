@@ -9,8 +9,9 @@
 //! The connection has the pool's settings (WAL, `synchronous=FULL`, foreign keys, busy timeout)
 //! and is taken by one transaction at a time, inside this process's write turn.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 use okpay_ledger::plan::References;
 use okpay_ledger::{Command, Outcome, Rejection, StorageError};
@@ -24,17 +25,32 @@ use crate::error::{rusqlite_error, taken_after_lookup};
 /// writes stays prepared (about twenty).
 const STATEMENT_CACHE: usize = 32;
 
+/// How often the checkpoint thread copies the WAL back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 /// The write connection to one database file, opened on first use and reopened after a
 /// failure that may have left it in a transaction.
 pub(crate) struct LedgerWriter {
     path: PathBuf,
     conn: Mutex<Option<Connection>>,
+    /// Dropping it stops the checkpoint thread.
+    _checkpoints: mpsc::Sender<()>,
 }
 
 impl LedgerWriter {
     /// A writer for the (existing, migrated) database file at `path`; nothing is opened yet.
+    /// A thread of its own checkpoints the WAL every [`CHECKPOINT_EVERY`], outside the write
+    /// turn, until the writer is dropped.
     pub(crate) fn new(path: PathBuf) -> LedgerWriter {
-        LedgerWriter { path, conn: Mutex::new(None) }
+        let (stop, stopped) = mpsc::channel();
+        let file = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("okpay-checkpoint".into())
+            .spawn(move || checkpoint_until_stopped(&file, &stopped));
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no checkpoint thread: the write connection's automatic checkpoints remain");
+        }
+        LedgerWriter { path, conn: Mutex::new(None), _checkpoints: stop }
     }
 
     /// Runs `cmds` as one transaction on a blocking thread; one result per command.
@@ -115,5 +131,79 @@ impl LedgerWriter {
         ))
         .map_err(rusqlite_error)?;
         Ok(conn)
+    }
+}
+
+/// Copies committed WAL frames back into the database file every [`CHECKPOINT_EVERY`] on a
+/// connection of its own (PASSIVE: it never blocks a writer), until `stopped` disconnects.
+///
+/// The write connection's automatic checkpoint runs inside its COMMIT, while every other
+/// writer of the process waits for the write turn. This one runs beside them. The automatic
+/// one stays as a backstop (at [`WAL_AUTOCHECKPOINT_PAGES`]) and finds most frames already
+/// copied; it is also what lets the WAL start over from its beginning.
+fn checkpoint_until_stopped(path: &Path, stopped: &mpsc::Receiver<()>) {
+    let mut conn = None;
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        if conn.is_none() {
+            conn =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                    .and_then(|c| c.busy_timeout(BUSY_TIMEOUT).map(|()| c))
+                    .map_err(|e| tracing::warn!(error = %e, "checkpoint connection"))
+                    .ok();
+        }
+        if let Some(c) = &conn
+            && let Err(e) = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %e, "background checkpoint failed");
+            conn = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_checkpoint_thread_copies_commits_into_the_database_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("checkpoint.db");
+        // The writer opens an existing file (migrations create it).
+        Connection::open(&path).and_then(|c| c.execute_batch("PRAGMA journal_mode = WAL")).expect("database file");
+        let writer = Arc::new(LedgerWriter::new(path.clone()));
+        writer
+            .transaction(|c| c.execute_batch("CREATE TABLE t (b BLOB)").map_err(rusqlite_error))
+            .await
+            .expect("table");
+        // 1 MiB in 256 pages: far below the write connection's automatic checkpoint, so only
+        // the thread can bring it into the database file while both connections stay open.
+        writer
+            .transaction(|c| {
+                let mut insert = c.prepare("INSERT INTO t VALUES (zeroblob(4000))").map_err(rusqlite_error)?;
+                for _ in 0..256 {
+                    insert.execute([]).map_err(rusqlite_error)?;
+                }
+                Ok(())
+            })
+            .await
+            .expect("rows");
+        const { assert!(256 < WAL_AUTOCHECKPOINT_PAGES) };
+        let deadline = Instant::now() + 3 * CHECKPOINT_EVERY;
+        loop {
+            let len = std::fs::metadata(&path).expect("database file").len();
+            if len >= 256 * 4000 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the database file holds {len} bytes after {:?}", 3 * CHECKPOINT_EVERY);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The writer still works after a checkpoint.
+        let rows = writer
+            .transaction(|c| c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get::<_, i64>(0)).map_err(rusqlite_error))
+            .await
+            .expect("count");
+        assert_eq!(rows, 256);
     }
 }
