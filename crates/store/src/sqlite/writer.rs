@@ -117,12 +117,7 @@ impl LedgerWriter {
     }
 
     fn open(&self) -> Result<Connection, StorageError> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(rusqlite_error)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(rusqlite_error)?;
+        let conn = open_read_write(&self.path).map_err(rusqlite_error)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
@@ -132,6 +127,13 @@ impl LedgerWriter {
         .map_err(rusqlite_error)?;
         Ok(conn)
     }
+}
+
+/// A read-write connection to the existing database file at `path`, with the busy timeout.
+fn open_read_write(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
 }
 
 /// Copies committed WAL frames back into the database file every [`CHECKPOINT_EVERY`] on a
@@ -145,11 +147,7 @@ fn checkpoint_until_stopped(path: &Path, stopped: &mpsc::Receiver<()>) {
     let mut conn = None;
     while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
         if conn.is_none() {
-            conn =
-                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                    .and_then(|c| c.busy_timeout(BUSY_TIMEOUT).map(|()| c))
-                    .map_err(|e| tracing::warn!(error = %e, "checkpoint connection"))
-                    .ok();
+            conn = open_read_write(path).map_err(|e| tracing::warn!(error = %e, "checkpoint connection")).ok();
         }
         if let Some(c) = &conn
             && let Err(e) = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
