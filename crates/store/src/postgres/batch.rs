@@ -139,19 +139,6 @@ async fn exec(
 
 async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), Write> {
     let now = now_us();
-    if !r.deltas.is_empty() {
-        // Relative updates: the CHECK constraints see the final values of each account.
-        let q = sqlx::query(
-            "UPDATE accounts a SET balance = a.balance + d.balance,
-                    debits_pending = a.debits_pending + d.debits_pending,
-                    credits_pending = a.credits_pending + d.credits_pending
-             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
-                  AS d(id, balance, debits_pending, credits_pending)
-             WHERE a.id = d.id",
-        );
-        let d = &r.deltas;
-        exec(tx, q.bind(col(d, |x| x.0)).bind(col(d, |x| x.1)).bind(col(d, |x| x.2)).bind(col(d, |x| x.3))).await?;
-    }
     // Holds before journals: a journal names the hold it posts.
     if !r.holds.is_empty() {
         let q = sqlx::query(
@@ -180,16 +167,11 @@ async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), Write> {
         let u = &r.hold_updates;
         exec(tx, q.bind(col(u, |x| x.0)).bind(col(u, |x| x.1)).bind(now)).await?;
     }
-    if !r.journals.is_empty() {
-        let q = sqlx::query(
-            "INSERT INTO journals (id, reference, kind, currency, hold_id, created_at_us)
-             SELECT id, reference, kind, currency, hold_id, $6
-             FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-                  AS j(id, reference, kind, currency, hold_id)",
-        );
-        let j = &r.journals;
-        let q = q.bind(col(j, |x| x.0)).bind(col(j, |x| x.1)).bind(col(j, |x| x.2)).bind(col(j, |x| x.3));
-        q.bind(col(j, |x| x.4)).bind(now).execute(&mut **tx).await.map_err(|e| {
+    if !(r.deltas.is_empty() && r.journals.is_empty() && r.postings.is_empty() && r.lines.is_empty()) {
+        money_rows(r, now).execute(&mut **tx).await.map_err(|e| {
+            // Of this statement's inserts only the journals' can break a unique index (a
+            // reference, or a hold's one posting): the others write fresh keys or skip
+            // conflicts.
             if pg_code(&e).as_deref() == Some(PG_UNIQUE_VIOLATION) {
                 Write::JournalTaken(e)
             } else {
@@ -197,47 +179,65 @@ async fn write(tx: &mut Tx, r: &Rows<'_>) -> Result<(), Write> {
             }
         })?;
     }
-    if !r.postings.is_empty() {
-        let q = sqlx::query(
-            "INSERT INTO postings (journal_id, seq, account_id, amount)
-             SELECT * FROM UNNEST($1::bigint[], $2::int[], $3::bigint[], $4::bigint[])",
-        );
-        let p = &r.postings;
-        let q = q.bind(col(p, |x| x.0)).bind(col(p, |x| x.1 as i32)).bind(col(p, |x| x.2));
-        exec(tx, q.bind(col(p, |x| x.3))).await?;
-    }
     Ok(write_lines(tx, r).await?)
 }
 
-async fn write_lines(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
-    if !r.lines.is_empty() {
-        // A line id that already exists keeps its row (as `HistoryStore::insert_line` does): one
-        // command's reused id must not fail every other command of the batch.
-        let q = sqlx::query(
-            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+/// The balances, journals, postings, history rows and their notices of a batch: one
+/// statement, so the accounts stay locked for one round trip to the server rather than five.
+///
+/// Data-modifying `WITH` parts all run, to completion, whatever the main query reads; none
+/// reads another's rows. Relative balance updates let the CHECK constraints see each
+/// account's final values. A history row whose id exists already keeps its row (as
+/// `HistoryStore::insert_line` does): one command's reused id must not fail every other
+/// command of the batch.
+fn money_rows<'q>(r: &Rows<'q>, now: i64) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let q = sqlx::query(
+        "WITH balances AS (
+             UPDATE accounts a SET balance = a.balance + d.balance,
+                    debits_pending = a.debits_pending + d.debits_pending,
+                    credits_pending = a.credits_pending + d.credits_pending
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
+                  AS d(id, balance, debits_pending, credits_pending)
+             WHERE a.id = d.id
+         ), journal_rows AS (
+             INSERT INTO journals (id, reference, kind, currency, hold_id, created_at_us)
+             SELECT id, reference, kind, currency, hold_id, $5
+             FROM UNNEST($6::bigint[], $7::text[], $8::text[], $9::text[], $10::bigint[])
+                  AS j(id, reference, kind, currency, hold_id)
+         ), posting_rows AS (
+             INSERT INTO postings (journal_id, seq, account_id, amount)
+             SELECT * FROM UNNEST($11::bigint[], $12::int[], $13::bigint[], $14::bigint[])
+         ), line_rows AS (
+             INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
                                        source_id, counterparty, description, details, created_at_us)
              SELECT id, owner, kind, amount_minor, fee_minor, currency, status, status,
                     source_id, counterparty, description, details, created_at_us
-             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
-                         $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+             FROM UNNEST($15::text[], $16::text[], $17::text[], $18::bigint[], $19::bigint[], $20::text[],
+                         $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bigint[])
                   AS l(id, owner, kind, amount_minor, fee_minor, currency, status,
                        source_id, counterparty, description, details, created_at_us)
-             ON CONFLICT (id) DO NOTHING",
-        );
-        let l = &r.lines;
-        let q = q.bind(col(l, |x| x.0)).bind(col(l, |x| x.1)).bind(col(l, |x| x.2)).bind(col(l, |x| x.3));
-        let q = q.bind(col(l, |x| x.4)).bind(col(l, |x| x.5)).bind(col(l, |x| x.6)).bind(col(l, |x| x.7));
-        let q = q.bind(col(l, |x| x.8)).bind(col(l, |x| x.9)).bind(col(l, |x| x.10)).bind(col(l, |x| x.11));
-        exec(tx, q).await?;
-    }
-    if !r.notices.is_empty() {
-        let q = sqlx::query(
-            "INSERT INTO line_notices (txn_id, queued_at_us)
-             SELECT * FROM UNNEST($1::text[], $2::bigint[]) ON CONFLICT (txn_id) DO NOTHING",
-        );
-        let n = &r.notices;
-        exec(tx, q.bind(col(n, |x| x.0)).bind(col(n, |x| x.1))).await?;
-    }
+             ON CONFLICT (id) DO NOTHING
+         )
+         INSERT INTO line_notices (txn_id, queued_at_us)
+         SELECT * FROM UNNEST($27::text[], $28::bigint[]) ON CONFLICT (txn_id) DO NOTHING",
+    );
+    let d = &r.deltas;
+    let q = q.bind(col(d, |x| x.0)).bind(col(d, |x| x.1)).bind(col(d, |x| x.2)).bind(col(d, |x| x.3)).bind(now);
+    let j = &r.journals;
+    let q = q.bind(col(j, |x| x.0)).bind(col(j, |x| x.1)).bind(col(j, |x| x.2)).bind(col(j, |x| x.3));
+    let q = q.bind(col(j, |x| x.4));
+    let p = &r.postings;
+    let q = q.bind(col(p, |x| x.0)).bind(col(p, |x| x.1 as i32)).bind(col(p, |x| x.2)).bind(col(p, |x| x.3));
+    let l = &r.lines;
+    let q = q.bind(col(l, |x| x.0)).bind(col(l, |x| x.1)).bind(col(l, |x| x.2)).bind(col(l, |x| x.3));
+    let q = q.bind(col(l, |x| x.4)).bind(col(l, |x| x.5)).bind(col(l, |x| x.6)).bind(col(l, |x| x.7));
+    let q = q.bind(col(l, |x| x.8)).bind(col(l, |x| x.9)).bind(col(l, |x| x.10)).bind(col(l, |x| x.11));
+    let n = &r.notices;
+    q.bind(col(n, |x| x.0)).bind(col(n, |x| x.1))
+}
+
+/// Status changes and events of existing history rows (after the batch's new rows).
+async fn write_lines(tx: &mut Tx, r: &Rows<'_>) -> Result<(), StorageError> {
     if !r.line_status.is_empty() {
         let q = sqlx::query(
             "UPDATE transactions t SET status = u.status
