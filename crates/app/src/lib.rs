@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod identity_documents;
 pub mod limits;
 pub mod lockout;
+pub mod mail_handoff;
 pub mod mail_worker;
 pub mod merchant;
 pub mod notices;
@@ -136,6 +137,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
+    /// Notice mails handed from this process's notice worker to its mail worker, claimed.
+    pub mail_handoff: Arc<mail_handoff::MailHandOff>,
     /// Uploaded identity documents' files (see [`App::with_document_files`]).
     pub documents: Arc<dyn ports::DocumentFiles>,
     /// Wakes this process's webhook worker when a delivery is queued.
@@ -171,6 +174,7 @@ impl App {
             idempotency: idempotency::InFlight::default(),
             config: Arc::new(config),
             mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+            mail_handoff: Arc::default(),
             documents: Arc::new(identity_documents::NoFiles),
             webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
             bank_wakeup: Arc::new(tokio::sync::Notify::new()),

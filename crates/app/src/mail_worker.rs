@@ -5,7 +5,9 @@
 //! process that died is tried again once its lease ends), sends them, and records the result:
 //! sent; retry later with exponential backoff; or `failed` after the last attempt, logged at
 //! error level and counted in `/metrics` (`okpay_mail_failed_total`, and the gauge
-//! `okpay_mail_outbox_failed` of rows in that state) so operators see it.
+//! `okpay_mail_outbox_failed` of rows in that state) so operators see it. Notice mails of this
+//! process arrive already claimed, handed over in memory ([`crate::mail_handoff`]), and are
+//! sent without a claim round.
 
 use std::time::Duration;
 
@@ -80,6 +82,8 @@ impl MailWorkerConfig {
 /// Delivers the outbox forever (the server aborts the task on shutdown; a row being sent then
 /// is retried after its lease, so mail is delivered at least once).
 pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
+    // Open while this future lives: aborting the worker closes it.
+    let _handoff = app.mail_handoff.attach(config.lease);
     let lanes = config.lanes.max(1);
     // Each lane claims its own rows (a claim leases them), so lanes never send a row twice.
     let lane = MailWorkerConfig { concurrency: (config.concurrency / lanes).max(1), ..config };
@@ -88,31 +92,44 @@ pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
     futures::future::join_all(lanes).await;
 }
 
-/// One lane: round after round, waiting for a wake-up (or the poll interval) when a round
-/// found less than a full batch. The lane that `publishes` updates the outbox gauges after
-/// each round.
+/// One lane: sends what is handed over as it comes, and runs a claim round at start, after a
+/// wake-up (mail queued due) or the poll interval, and again while rounds find a full batch.
+/// The lane that `publishes` updates the outbox gauges after each claim round.
 async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, publishes: bool) {
+    // A share of the batch, so the other lanes take part in a large hand-over.
+    let share = (config.batch as usize / config.lanes.max(1)).max(1);
+    let mut claim = true;
     loop {
-        let claimed = match deliver_due(app, transport, config).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::warn!(error = %e, "mail outbox round failed");
-                0
-            }
-        };
-        if publishes {
-            publish_counts(app).await;
+        let handed = app.mail_handoff.take(share, now_us());
+        let sent_handed = !handed.is_empty();
+        if sent_handed && let Err(e) = deliver(app, transport, config, &handed).await {
+            tracing::warn!(error = %e, "mail hand-over round failed");
         }
-        if claimed >= config.batch as usize {
-            continue; // more may be due right now
+        if claim {
+            let claimed = match deliver_due(app, transport, config).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "mail outbox round failed");
+                    0
+                }
+            };
+            if publishes {
+                publish_counts(app).await;
+            }
+            claim = claimed >= config.batch as usize; // more may be due right now
+        }
+        if sent_handed || claim {
+            continue;
         }
         tokio::select! {
+            () = app.mail_handoff.handed_over() => {}
             () = app.mail_wakeup.notified() => {
                 // Let the mail of the next few commits join this round: one claim and one
                 // "sent" write for many mails instead of a pair per commit.
                 tokio::time::sleep(config.gather).await;
+                claim = true;
             }
-            () = tokio::time::sleep(config.poll_interval) => {}
+            () = tokio::time::sleep(config.poll_interval) => claim = true,
         }
     }
 }
@@ -122,6 +139,16 @@ pub async fn deliver_due(app: &App, transport: &Transport, config: &MailWorkerCo
     let now = now_us();
     let lease_until = now.saturating_add(micros(config.lease));
     let mails = app.store.claim_mails(now, lease_until, config.batch).await?;
+    deliver(app, transport, config, &mails).await.map(|()| mails.len())
+}
+
+/// Tries each of `mails` (claimed by this process) once and records the results.
+async fn deliver(
+    app: &App,
+    transport: &Transport,
+    config: &MailWorkerConfig,
+    mails: &[OutboxMail],
+) -> Result<(), AppError> {
     // Several at a time: a message spends most of its time waiting on the SMTP server (or the
     // file system), not on this process.
     // (By index: a closure over `&OutboxMail` trips the compiler's check that the spawned
@@ -152,7 +179,7 @@ pub async fn deliver_due(app: &App, transport: &Transport, config: &MailWorkerCo
         metrics::counter!("okpay_mail_sent_total").increment(1);
         tracing::info!(mail = %mail.id, kind = %mail.kind, attempts = mail.attempts, "mail sent");
     }
-    outcome.map(|()| mails.len())
+    outcome
 }
 
 /// Tries one row once. Returns whether it was delivered (the caller records that, for the whole

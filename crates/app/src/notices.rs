@@ -8,9 +8,10 @@
 //! the [`crate::mail_worker`] delivers them. Rows of other kinds (bank deposits, withdrawals,
 //! payments and refunds to the payer) are mailed by their own flows and never queued here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+use okpay_domain::time::now_us;
 use okpay_ledger::StatementLine;
 use okpay_mail::Template;
 
@@ -74,8 +75,24 @@ pub async fn notify_due(app: &App) -> Result<usize, AppError> {
         };
         done.push(NoticeDone { txn_id: line.id.clone(), mail });
     }
-    if app.store.finish_notices(&done).await? > 0 {
-        app.mail_queued();
+    // Claimed and handed to this process's mail worker when one runs here with room for them
+    // (see [`crate::mail_handoff`]); otherwise due, for a worker's claim.
+    let mails = done.iter().filter(|d| d.mail.is_some()).count();
+    let lease = app.mail_handoff.lease_for(mails, now_us());
+    let queued = app.store.finish_notices(&done, lease).await?;
+    match lease {
+        _ if queued.is_empty() => {}
+        Some(until) => {
+            let queued: HashSet<String> = queued.into_iter().collect();
+            let claimed = done
+                .into_iter()
+                .filter_map(|d| d.mail)
+                .filter(|m| queued.contains(&m.id))
+                .map(|m| OutboxMail { attempts: 1, ..m })
+                .collect();
+            app.mail_handoff.hand_over(claimed, until);
+        }
+        None => app.mail_queued(),
     }
     Ok(lines.len())
 }

@@ -10,9 +10,12 @@ use std::time::Duration;
 use common::shop::{self, accept, confirm, pay_request};
 use common::{TestServer, unique};
 use okpay_app::accounts::SystemAccount;
+use okpay_app::mail_worker::{self, MailWorkerConfig};
 use okpay_app::{App, AppConfig, notices};
 use okpay_domain::{Amount, Currency};
 use okpay_ledger::{Command, Ledger, Leg, StatementLine, Transfer, WriterConfig};
+use okpay_mail::Transport;
+use okpay_mail::testing::SmtpSink;
 use okpay_store::testing::{TestBackend, TestDb};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -93,11 +96,8 @@ async fn a_merchant_is_mailed_each_payment_received(backend: TestBackend) {
 
 /// The queue is written with the money, survives without a worker, and two workers racing
 /// for one notice mail it once.
-async fn a_notice_is_queued_with_its_money_and_mailed_once(backend: TestBackend) {
-    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
-    let stores = okpay_store::open(&db.url).await.expect("open");
-    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
-    let app = App::new(stores.app.clone(), ledger.clone(), AppConfig::default());
+/// A user and a card deposit to them that queues a notice (not yet submitted).
+async fn deposit_with_notice(app: &App, reference: &str) -> Command {
     let owner = "usr_notice_test";
     let user = okpay_app::ports::UserRecord {
         id: owner.into(),
@@ -112,32 +112,42 @@ async fn a_notice_is_queued_with_its_money_and_mailed_once(backend: TestBackend)
         kyc_level: 0,
         created_at_us: 1,
     };
-    app.store.insert_user(&user).await.expect("user");
+    if app.store.user_by_id(owner).await.expect("user").is_none() {
+        app.store.insert_user(&user).await.expect("user");
+    }
     let usd = Currency::Usd;
     let clearing = app.accounts.system(SystemAccount::CardClearing, usd).await.unwrap();
     let wallet = app.accounts.wallet(owner, usd).await.unwrap();
     let line = StatementLine {
-        id: "txn_notice_test".into(),
+        id: format!("txn_{reference}"),
         owner: owner.into(),
         kind: "deposit".into(),
         amount_minor: 700,
         fee_minor: 0,
         currency: usd,
         status: "succeeded".into(),
-        source_id: "dep_notice_test".into(),
+        source_id: reference.into(),
         counterparty: Some("visa ****4242".into()),
         description: None,
         details: None,
         created_at_us: 10,
         notify: true,
     };
-    let cmd = Command::Transfer(Transfer {
-        reference: "dep_notice_test".into(),
+    Command::Transfer(Transfer {
+        reference: reference.into(),
         kind: "deposit".into(),
         currency: usd,
         legs: vec![Leg { debit: clearing, credit: wallet, amount: Amount::new(700).unwrap() }],
         lines: vec![line],
-    });
+    })
+}
+
+async fn a_notice_is_queued_with_its_money_and_mailed_once(backend: TestBackend) {
+    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
+    let stores = okpay_store::open(&db.url).await.expect("open");
+    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
+    let app = App::new(stores.app.clone(), ledger.clone(), AppConfig::default());
+    let cmd = deposit_with_notice(&app, "dep_notice_test").await;
     ledger.submit(cmd.clone()).await.expect("posted");
     ledger.submit(cmd).await.expect("duplicate");
     assert_eq!(app.store.queued_notices().await.unwrap(), 1, "one notice, committed with the money");
@@ -152,7 +162,55 @@ async fn a_notice_is_queued_with_its_money_and_mailed_once(backend: TestBackend)
     common::assert_books_balance(&db.url).await;
 }
 
+/// While a mail worker runs in the process, a notice round hands its mails over already
+/// claimed: they are sent with no claim round (this worker's claims take nothing), counted as
+/// one attempt. Once the worker stops, notice mails are queued due for any worker's claim.
+async fn notice_mails_are_handed_to_the_running_mail_worker(backend: TestBackend) {
+    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
+    let stores = okpay_store::open(&db.url).await.expect("open");
+    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
+    let app = App::new(stores.app.clone(), ledger.clone(), AppConfig::default());
+    let sink = SmtpSink::start().expect("sink");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let transport = Transport::from_config(Some(&sink.url()), dir.path(), "OKPay <no-reply@okpay.test>").expect("t");
+    // Claims of at most zero rows: only a hand-over can deliver.
+    let config = MailWorkerConfig { batch: 0, poll_interval: Duration::from_secs(3600), ..MailWorkerConfig::default() };
+    let worker = tokio::spawn(mail_worker::run(app.clone(), transport, config.clone()));
+    for _ in 0..100 {
+        if app.mail_handoff.lease_for(1, 0).is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    ledger.submit(deposit_with_notice(&app, "dep_handed").await).await.expect("posted");
+    assert_eq!(notices::notify_due(&app).await.unwrap(), 1);
+    let m = sink.inbox.wait_for("ann@example.com", Duration::from_secs(10), |_| true).await.expect("delivered");
+    assert_eq!(m.subject, "You added 7.00 USD to your OKPay wallet");
+    let mut counts = app.store.mail_counts().await.unwrap();
+    for _ in 0..200 {
+        if counts.pending == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        counts = app.store.mail_counts().await.unwrap();
+    }
+    assert_eq!((counts.pending, counts.failed), (0, 0), "recorded sent");
+    assert_eq!(sink.inbox.all().len(), 1, "sent once");
+
+    worker.abort();
+    let _ = worker.await;
+    assert_eq!(app.mail_handoff.lease_for(1, 0), None, "closed with the worker");
+    ledger.submit(deposit_with_notice(&app, "dep_due").await).await.expect("posted");
+    assert_eq!(notices::notify_due(&app).await.unwrap(), 1);
+    let now = okpay_domain::time::now_us();
+    let due = app.store.claim_mails(now, now + 1_000_000, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "queued due, not leased");
+    assert_eq!(due[0].attempts, 1, "this claim is its first attempt");
+    common::assert_books_balance(&db.url).await;
+}
+
 on_both_backends!(
+    notice_mails_are_handed_to_the_running_mail_worker,
     deposits_and_transfers_are_mailed_once_in_each_owners_language,
     a_merchant_is_mailed_each_payment_received,
     a_notice_is_queued_with_its_money_and_mailed_once,

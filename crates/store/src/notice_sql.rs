@@ -26,11 +26,15 @@ macro_rules! impl_notice_store {
                 rows.into_iter().map(records::line).collect()
             }
 
-            async fn finish_notices(&self, done: &[NoticeDone]) -> Result<usize, StorageError> {
+            async fn finish_notices(
+                &self,
+                done: &[NoticeDone],
+                claimed_until_us: Option<i64>,
+            ) -> Result<Vec<String>, StorageError> {
                 if done.is_empty() {
-                    return Ok(0);
+                    return Ok(Vec::new());
                 }
-                $finish(self, done).await
+                $finish(self, done, claimed_until_us).await
             }
 
             async fn queued_notices(&self) -> Result<i64, StorageError> {

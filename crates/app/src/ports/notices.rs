@@ -25,8 +25,17 @@ pub trait NoticeStore: Send + Sync {
     /// The rows of the oldest queued notices, at most `limit`, oldest first.
     async fn due_notices(&self, limit: u32) -> Result<Vec<StatementLine>, StorageError>;
     /// In one transaction, removes each notice and queues its mail; a notice already removed
-    /// (by another process's worker) queues nothing. Returns how many mails were queued.
-    async fn finish_notices(&self, done: &[NoticeDone]) -> Result<usize, StorageError>;
+    /// (by another process's worker) queues nothing. Returns the ids of the mails queued.
+    ///
+    /// With `claimed_until_us` the mails are queued already claimed by the caller, as
+    /// [`super::MailOutboxStore::claim_mails`] would leave them (one attempt counted, leased
+    /// until then): this process's mail worker sends them without claiming them, and any
+    /// worker claims them once the lease ends. Without it they are due at once.
+    async fn finish_notices(
+        &self,
+        done: &[NoticeDone],
+        claimed_until_us: Option<i64>,
+    ) -> Result<Vec<String>, StorageError>;
     /// How many notices wait (for `/metrics` and tests).
     async fn queued_notices(&self) -> Result<i64, StorageError>;
 }

@@ -15,7 +15,11 @@ const REMOVE: &str = "DELETE FROM line_notices WHERE txn_id = ANY($1::text[]) RE
 
 /// Removes the round's notices (not none) and queues the mails of those this round removed,
 /// in one transaction.
-async fn finish(store: &PgStore, done: &[NoticeDone]) -> Result<usize, StorageError> {
+async fn finish(
+    store: &PgStore,
+    done: &[NoticeDone],
+    claimed_until_us: Option<i64>,
+) -> Result<Vec<String>, StorageError> {
     let ids: Vec<String> = done.iter().map(|d| d.txn_id.clone()).collect();
     let mut tx = store.pool.begin().await.map_err(app_error)?;
     let removed: Vec<String> = sqlx::query_scalar(REMOVE).bind(&ids).fetch_all(&mut *tx).await.map_err(app_error)?;
@@ -25,12 +29,14 @@ async fn finish(store: &PgStore, done: &[NoticeDone]) -> Result<usize, StorageEr
     if !mails.is_empty() {
         sqlx::query(crate::outbox_rows::INSERT_MANY_PG)
             .bind(crate::outbox_rows::many(&mails)?)
+            .bind(i64::from(claimed_until_us.is_some()))
+            .bind(claimed_until_us)
             .execute(&mut *tx)
             .await
             .map_err(app_error)?;
     }
     tx.commit().await.map_err(app_error)?;
-    Ok(mails.len())
+    Ok(mails.iter().map(|m| m.id.clone()).collect())
 }
 
 impl_notice_store!(PgStore, finish);

@@ -5,7 +5,12 @@ use okpay_store::testing::TestBackend;
 
 use crate::common::{Books, TestResult, contract};
 
-contract!(outbox_claims_retries_and_fails, concurrent_claims_are_disjoint, a_notice_is_mailed_once);
+contract!(
+    outbox_claims_retries_and_fails,
+    concurrent_claims_are_disjoint,
+    a_notice_is_mailed_once,
+    a_notice_mail_queued_claimed_waits_for_its_lease
+);
 
 fn mail(id: &str, at: i64) -> OutboxMail {
     OutboxMail {
@@ -95,14 +100,38 @@ async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
         NoticeDone { txn_id: "txn_2".to_owned(), mail: Some(mail("mail_2", 40)) },
         NoticeDone { txn_id: "txn_1".to_owned(), mail: None },
     ];
-    assert_eq!(s.finish_notices(&done).await?, 1, "one mail queued (the other owner is gone)");
+    assert_eq!(s.finish_notices(&done, None).await?, ["mail_2"], "one mail queued (the other owner is gone)");
     assert!(s.due_notices(10).await?.is_empty(), "both notices removed");
     assert_eq!(s.mail_counts().await?, OutboxCounts { pending: 1, failed: 0 });
     let claimed = s.claim_mails(40, 1_000, 10).await?;
     assert_eq!(claimed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["mail_2"], "due at its creation time");
     // A second worker finishing the same round (it read the notices first) queues nothing.
-    assert_eq!(s.finish_notices(&done).await?, 0);
+    assert!(s.finish_notices(&done, None).await?.is_empty());
     assert_eq!(s.mail_counts().await?.pending, 1);
-    assert_eq!(s.finish_notices(&[]).await?, 0);
+    assert!(s.finish_notices(&[], None).await?.is_empty());
+    Ok(())
+}
+
+async fn a_notice_mail_queued_claimed_waits_for_its_lease(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    books
+        .raw(
+            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
+                                       source_id, created_at_us)
+             VALUES ('txn_1', 'usr_a', 'transfer_in', 5, 0, 'usd', 'succeeded', 'succeeded', 'tr_1', 10)",
+        )
+        .await?;
+    books.raw("INSERT INTO line_notices (txn_id, queued_at_us) VALUES ('txn_1', 20)").await?;
+    let done = [NoticeDone { txn_id: "txn_1".to_owned(), mail: Some(mail("mail_1", 40)) }];
+    assert_eq!(s.finish_notices(&done, Some(1_000)).await?, ["mail_1"]);
+    assert_eq!(s.mail_counts().await?.pending, 1, "pending until sent");
+    assert!(s.claim_mails(999, 5_000, 10).await?.is_empty(), "leased to the worker it was handed to");
+    let claimed = s.claim_mails(1_000, 5_000, 10).await?;
+    assert_eq!(claimed.len(), 1, "claimed by any worker once the lease ends");
+    assert_eq!(claimed[0].attempts, 2, "the hand-over counted the first attempt");
+    // The worker it was handed to sends it: the row is done either way.
+    s.mails_sent(&["mail_1".to_owned()], 1_100).await?;
+    assert_eq!(s.mail_counts().await?.pending, 0);
     Ok(())
 }
