@@ -11,9 +11,11 @@
 
 use std::time::Duration;
 
+use futures::FutureExt;
 use futures::stream::{self, StreamExt};
 use okpay_domain::time::now_us;
 use okpay_mail::{Envelope, Rendered, Transport};
+use tokio::time::Instant;
 
 use crate::App;
 use crate::error::AppError;
@@ -93,19 +95,26 @@ pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
 }
 
 /// One lane: sends what is handed over as it comes, and runs a claim round at start, after a
-/// wake-up (mail queued due) or the poll interval, and again while rounds find a full batch.
-/// The lane that `publishes` updates the outbox gauges after each claim round.
+/// wake-up (mail queued due), at the latest a poll interval after the previous one (also
+/// while hand-overs keep it busy: due mail and retries never wait behind them), and again
+/// while rounds find a full batch. The lane that `publishes` updates the outbox gauges after
+/// each claim round.
 async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, publishes: bool) {
     // A share of the batch, so the other lanes take part in a large hand-over.
     let share = (config.batch as usize / config.lanes.max(1)).max(1);
     let mut claim = true;
+    let mut claim_by = Instant::now();
     loop {
         let handed = app.mail_handoff.take(share, now_us());
         let sent_handed = !handed.is_empty();
         if sent_handed && let Err(e) = deliver(app, transport, config, &handed).await {
             tracing::warn!(error = %e, "mail hand-over round failed");
         }
+        if !claim && (Instant::now() >= claim_by || app.mail_wakeup.notified().now_or_never().is_some()) {
+            claim = true;
+        }
         if claim {
+            claim_by = Instant::now() + config.poll_interval;
             let claimed = match deliver_due(app, transport, config).await {
                 Ok(n) => n,
                 Err(e) => {
@@ -129,7 +138,7 @@ async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, p
                 tokio::time::sleep(config.gather).await;
                 claim = true;
             }
-            () = tokio::time::sleep(config.poll_interval) => claim = true,
+            () = tokio::time::sleep_until(claim_by) => claim = true,
         }
     }
 }

@@ -140,7 +140,44 @@ async fn a_round_delivers_many_at_once_each_once(backend: TestBackend) {
     assert_eq!(mail_worker::deliver_due(&app, &transport, &config).await.expect("round"), 0, "nothing left");
 }
 
+/// Mail handed over in memory keeps the worker busy, but the claim rounds still run at least
+/// every poll interval: a row that falls due later (here one queued for the future without a
+/// wake-up, as a retry is) is delivered while hand-overs go on.
+async fn due_mail_is_claimed_while_hand_overs_keep_the_worker_busy(backend: TestBackend) {
+    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
+    let stores = okpay_store::open(&db.url).await.expect("open");
+    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
+    let app = App::new(stores.app.clone(), ledger, AppConfig::default());
+    let sink = SmtpSink::start().expect("sink");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let transport = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+    let config = MailWorkerConfig { poll_interval: Duration::from_millis(200), ..MailWorkerConfig::default() };
+    let worker = tokio::spawn(mail_worker::run(app.clone(), transport, config));
+    let mut later = compose("later@example.com", "en", "Later", &notice());
+    later.created_at_us = okpay_domain::time::now_us() + 300_000;
+    stores.app.enqueue_mail(&later).await.expect("queued for later, no wake-up");
+    let mut delivered = None;
+    for i in 0..150 {
+        // A hand-over every 20 ms for up to 3 s.
+        let now = okpay_domain::time::now_us();
+        if let Some(until) = app.mail_handoff.lease_for(1, now) {
+            let mut m = compose(&format!("h{i}@example.com"), "en", "H", &notice());
+            m.attempts = 1;
+            app.mail_handoff.hand_over(vec![m], until);
+        }
+        if let Some(m) = sink.inbox.all().into_iter().find(|m| m.to == ["later@example.com"]) {
+            delivered = Some(m);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(delivered.is_some(), "the row due later was claimed and sent while hand-overs went on");
+    assert!(sink.inbox.all().iter().any(|m| m.to == ["h1@example.com"]), "hand-overs were being sent");
+    worker.abort();
+}
+
 on_both_backends!(
+    due_mail_is_claimed_while_hand_overs_keep_the_worker_busy,
     a_round_delivers_many_at_once_each_once,
     retried_until_the_smtp_server_answers,
     failed_mail_is_counted_in_metrics,
