@@ -89,6 +89,8 @@ impl Ledger {
 
 async fn run(store: Arc<dyn LedgerStore>, mut rx: mpsc::Receiver<Job>, config: WriterConfig) {
     let mut jobs: Vec<Job> = Vec::with_capacity(config.max_batch);
+    // The previous batch's answers, sent by a task of their own while the next batch runs.
+    let mut answering: Option<tokio::task::JoinHandle<()>> = None;
     while let Some(first) = rx.recv().await {
         jobs.push(first);
         while jobs.len() < config.max_batch {
@@ -105,11 +107,31 @@ async fn run(store: Arc<dyn LedgerStore>, mut rx: mpsc::Receiver<Job>, config: W
         metrics::histogram!("okpay_ledger_batch_size").record(cmds.len() as f64);
         metrics::histogram!("okpay_ledger_batch_seconds").record(started.elapsed().as_secs_f64());
         metrics::counter!("okpay_ledger_commands_total").increment(cmds.len() as u64);
-        for (reply, r) in replies.into_iter().zip(results) {
-            // A dropped receiver means the caller went away; the result stands.
-            let _ = reply.send(r);
+        // Long done (it had a whole batch's time): answers go out in batch order.
+        if let Some(previous) = answering.take() {
+            let _ = previous.await;
         }
+        answering = Some(tokio::spawn(answer(replies, results, cmds)));
     }
+    // Shutdown waits for the last answers too: a committed command is never left unanswered.
+    if let Some(last) = answering {
+        let _ = last.await;
+    }
+}
+
+/// Wakes each submitter with its result, then frees the batch's commands. Thousands of
+/// wake-ups and frees: done beside the next batch rather than before it (about 5 % of a full
+/// batch's time on SQLite).
+async fn answer(
+    replies: Vec<oneshot::Sender<Result<Outcome, LedgerError>>>,
+    results: Vec<Result<Outcome, LedgerError>>,
+    cmds: Arc<[Command]>,
+) {
+    for (reply, r) in replies.into_iter().zip(results) {
+        // A dropped receiver means the caller went away; the result stands.
+        let _ = reply.send(r);
+    }
+    drop(cmds);
 }
 
 /// Runs a batch; if it fails for a reason retrying cannot fix, runs each half on its own so
