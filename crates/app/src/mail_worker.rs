@@ -21,6 +21,9 @@ use crate::App;
 use crate::error::AppError;
 use crate::ports::OutboxMail;
 
+/// Shortest time between two updates of the outbox gauges (each counts the outbox rows).
+pub const PUBLISH_EVERY: Duration = Duration::from_secs(1);
+
 /// How the worker retries.
 #[derive(Debug, Clone)]
 pub struct MailWorkerConfig {
@@ -98,12 +101,13 @@ pub async fn run(app: App, transport: Transport, config: MailWorkerConfig) {
 /// wake-up (mail queued due), at the latest a poll interval after the previous one (also
 /// while hand-overs keep it busy: due mail and retries never wait behind them), and again
 /// while rounds find a full batch. The lane that `publishes` updates the outbox gauges after
-/// each claim round.
+/// each claim round, and after hand-over rounds at most every [`PUBLISH_EVERY`].
 async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, publishes: bool) {
     // A share of the batch, so the other lanes take part in a large hand-over.
     let share = (config.batch as usize / config.lanes.max(1)).max(1);
     let mut claim = true;
     let mut claim_by = Instant::now();
+    let mut published: Option<Instant> = None;
     loop {
         let handed = app.mail_handoff.take(share, now_us());
         let sent_handed = !handed.is_empty();
@@ -113,6 +117,7 @@ async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, p
         if !claim && (Instant::now() >= claim_by || app.mail_wakeup.notified().now_or_never().is_some()) {
             claim = true;
         }
+        let ran_claim = claim;
         if claim {
             claim_by = Instant::now() + config.poll_interval;
             let claimed = match deliver_due(app, transport, config).await {
@@ -122,10 +127,11 @@ async fn run_lane(app: &App, transport: &Transport, config: &MailWorkerConfig, p
                     0
                 }
             };
-            if publishes {
-                publish_counts(app).await;
-            }
             claim = claimed >= config.batch as usize; // more may be due right now
+        }
+        if publishes && (ran_claim || published.is_none_or(|at| at.elapsed() >= PUBLISH_EVERY)) {
+            publish_counts(app).await;
+            published = Some(Instant::now());
         }
         if sent_handed || claim {
             continue;
