@@ -116,16 +116,33 @@ async fn without_smtp_mail_lands_in_the_data_dir(backend: TestBackend) {
     assert!(m.text.contains("李安，您好"));
 }
 
+/// An app on a fresh database, with a local SMTP sink and a transport to it.
+struct Rig {
+    db: TestDb,
+    stores: okpay_store::Stores,
+    app: App,
+    sink: SmtpSink,
+    transport: Transport,
+    dir: tempfile::TempDir,
+}
+
+impl Rig {
+    async fn new(backend: TestBackend) -> Option<Rig> {
+        let db = TestDb::new(backend).await.expect("db")?;
+        let stores = okpay_store::open(&db.url).await.expect("open");
+        let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
+        let app = App::new(stores.app.clone(), ledger, AppConfig::default());
+        let sink = SmtpSink::start().expect("sink");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let transport = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+        Some(Rig { db, stores, app, sink, transport, dir })
+    }
+}
+
 /// One round claims many rows and delivers them several at a time: each is sent once and
 /// recorded sent, whatever order the deliveries finish in.
 async fn a_round_delivers_many_at_once_each_once(backend: TestBackend) {
-    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
-    let stores = okpay_store::open(&db.url).await.expect("open");
-    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
-    let app = App::new(stores.app.clone(), ledger, AppConfig::default());
-    let sink = SmtpSink::start().expect("sink");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let transport = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+    let Some(Rig { db: _db, stores, app, sink, transport, dir: _dir }) = Rig::new(backend).await else { return };
     let config = MailWorkerConfig { batch: 40, concurrency: 4, ..MailWorkerConfig::default() };
     for i in 0..30 {
         app.queue_mail(&compose(&format!("u{i}@example.com"), "en", "U", &notice())).await.expect("queued");
@@ -144,13 +161,7 @@ async fn a_round_delivers_many_at_once_each_once(backend: TestBackend) {
 /// every poll interval: a row that falls due later (here one queued for the future without a
 /// wake-up, as a retry is) is delivered while hand-overs go on.
 async fn due_mail_is_claimed_while_hand_overs_keep_the_worker_busy(backend: TestBackend) {
-    let Some(db) = TestDb::new(backend).await.expect("db") else { return };
-    let stores = okpay_store::open(&db.url).await.expect("open");
-    let (ledger, _writer) = Ledger::start(stores.ledger.clone(), WriterConfig::default());
-    let app = App::new(stores.app.clone(), ledger, AppConfig::default());
-    let sink = SmtpSink::start().expect("sink");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let transport = Transport::from_config(Some(&sink.url()), dir.path(), FROM).expect("transport");
+    let Some(Rig { db: _db, stores, app, sink, transport, dir: _dir }) = Rig::new(backend).await else { return };
     let config = MailWorkerConfig { poll_interval: Duration::from_millis(200), ..MailWorkerConfig::default() };
     let worker = tokio::spawn(mail_worker::run(app.clone(), transport, config));
     let mut later = compose("later@example.com", "en", "Later", &notice());

@@ -82,9 +82,9 @@ async fn concurrent_claims_are_disjoint(b: TestBackend) -> TestResult {
     Ok(())
 }
 
-async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
-    let Some(books) = Books::new(b).await? else { return Ok(()) };
-    let s = &books.stores.app;
+/// A transfer's two history rows (`txn_1` of `usr_a`, `txn_2` of `usr_b`), each with a queued
+/// notice, `txn_2`'s the older.
+async fn two_notices(books: &Books) -> TestResult {
     books
         .raw(
             "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
@@ -94,6 +94,13 @@ async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
         )
         .await?;
     books.raw("INSERT INTO line_notices (txn_id, queued_at_us) VALUES ('txn_2', 20), ('txn_1', 30)").await?;
+    Ok(())
+}
+
+async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    two_notices(&books).await?;
     let due = s.due_notices(10).await?;
     assert_eq!(due.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["txn_2", "txn_1"], "oldest first");
     let done = [
@@ -115,14 +122,7 @@ async fn a_notice_is_mailed_once(b: TestBackend) -> TestResult {
 async fn a_notice_mail_queued_claimed_waits_for_its_lease(b: TestBackend) -> TestResult {
     let Some(books) = Books::new(b).await? else { return Ok(()) };
     let s = &books.stores.app;
-    books
-        .raw(
-            "INSERT INTO transactions (id, owner, kind, amount_minor, fee_minor, currency, status, initial_status,
-                                       source_id, created_at_us)
-             VALUES ('txn_1', 'usr_a', 'transfer_in', 5, 0, 'usd', 'succeeded', 'succeeded', 'tr_1', 10)",
-        )
-        .await?;
-    books.raw("INSERT INTO line_notices (txn_id, queued_at_us) VALUES ('txn_1', 20)").await?;
+    two_notices(&books).await?;
     let done = [NoticeDone { txn_id: "txn_1".to_owned(), mail: Some(mail("mail_1", 40)) }];
     assert_eq!(s.finish_notices(&done, Some(1_000)).await?, ["mail_1"]);
     assert_eq!(s.mail_counts().await?.pending, 1, "pending until sent");
