@@ -116,16 +116,6 @@ impl MailHandOff {
     pub async fn handed_over(&self) {
         self.ready.notified().await;
     }
-
-    /// Mails waiting in the hand-off.
-    pub fn len(&self) -> usize {
-        self.lock().mails.len()
-    }
-
-    /// Whether no mail waits in the hand-off.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]
@@ -152,12 +142,12 @@ mod tests {
         let attached = h.attach(Duration::from_micros(1_000));
         assert_eq!(h.lease_for(1, 100), Some(1_100));
         h.hand_over(vec![mail("m1")], 1_100);
-        assert_eq!(h.len(), 1);
+        assert_eq!(h.lock().mails.len(), 1);
         drop(attached);
         assert_eq!(h.lease_for(1, 100), None, "the worker stopped");
-        assert!(h.is_empty(), "its queue is dropped; the rows wait for their lease");
+        assert!(h.lock().mails.is_empty(), "its queue is dropped; the rows wait for their lease");
         h.hand_over(vec![mail("m2")], 1_100);
-        assert!(h.is_empty(), "nothing is handed to a stopped worker");
+        assert!(h.lock().mails.is_empty(), "nothing is handed to a stopped worker");
     }
 
     #[test]

@@ -75,21 +75,20 @@ pub async fn notify_due(app: &App) -> Result<usize, AppError> {
         };
         done.push(NoticeDone { txn_id: line.id.clone(), mail });
     }
-    // Claimed and handed to this process's mail worker when one runs here with room for them
-    // (see [`crate::mail_handoff`]); otherwise due, for a worker's claim.
+    // Claimed (the hand-over counts as the first attempt) and handed to this process's mail
+    // worker when one runs here with room for them (see [`crate::mail_handoff`]); otherwise
+    // due, for a worker's claim.
     let mails = done.iter().filter(|d| d.mail.is_some()).count();
     let lease = app.mail_handoff.lease_for(mails, now_us());
+    if lease.is_some() {
+        done.iter_mut().filter_map(|d| d.mail.as_mut()).for_each(|m| m.attempts = 1);
+    }
     let queued = app.store.finish_notices(&done, lease).await?;
     match lease {
         _ if queued.is_empty() => {}
         Some(until) => {
             let queued: HashSet<String> = queued.into_iter().collect();
-            let claimed = done
-                .into_iter()
-                .filter_map(|d| d.mail)
-                .filter(|m| queued.contains(&m.id))
-                .map(|m| OutboxMail { attempts: 1, ..m })
-                .collect();
+            let claimed = done.into_iter().filter_map(|d| d.mail).filter(|m| queued.contains(&m.id)).collect();
             app.mail_handoff.hand_over(claimed, until);
         }
         None => app.mail_queued(),

@@ -59,16 +59,16 @@ pub(crate) fn short(error: &str) -> String {
 }
 
 /// Inserts many new pending rows in one statement (PostgreSQL): `$1` is the JSON array of rows
-/// [`many`] makes, `$2` the attempts counted so far and `$3` when the rows are due (NULL: each
-/// row's creation time; a lease's end for rows queued already claimed).
+/// [`many`] makes, `$2` when the rows are due (NULL: each row's creation time; a lease's end for
+/// rows queued already claimed).
 pub(crate) const INSERT_MANY_PG: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, \
      html_body, status, attempts, next_attempt_at_us, created_at_us) SELECT m ->> 0, m ->> 1, m ->> 2, m ->> 3, \
-     m ->> 4, m ->> 5, 'pending', $2::bigint, COALESCE($3::bigint, (m ->> 6)::bigint), (m ->> 6)::bigint \
+     m ->> 4, m ->> 5, 'pending', (m ->> 7)::bigint, COALESCE($2::bigint, (m ->> 6)::bigint), (m ->> 6)::bigint \
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(m, n) ORDER BY n";
 
 /// `mails` as the JSON array of rows [`INSERT_MANY_PG`] takes.
 pub(crate) fn many(mails: &[&OutboxMail]) -> Result<String, okpay_ledger::StorageError> {
-    let rows: Vec<(&str, &str, &str, &str, &str, &str, i64)> = mails
+    let rows: Vec<_> = mails
         .iter()
         .map(|m| {
             (
@@ -79,6 +79,7 @@ pub(crate) fn many(mails: &[&OutboxMail]) -> Result<String, okpay_ledger::Storag
                 m.text.as_str(),
                 m.html.as_str(),
                 m.created_at_us,
+                m.attempts,
             )
         })
         .collect();

@@ -27,10 +27,11 @@ pub trait NoticeStore: Send + Sync {
     /// In one transaction, removes each notice and queues its mail; a notice already removed
     /// (by another process's worker) queues nothing. Returns the ids of the mails queued.
     ///
-    /// With `claimed_until_us` the mails are queued already claimed by the caller, as
-    /// [`super::MailOutboxStore::claim_mails`] would leave them (one attempt counted, leased
-    /// until then): this process's mail worker sends them without claiming them, and any
-    /// worker claims them once the lease ends. Without it they are due at once.
+    /// Each mail is queued with its `attempts`. With `claimed_until_us` the mails are queued
+    /// already claimed by the caller, leased until then as
+    /// [`super::MailOutboxStore::claim_mails`] would leave them (the caller counts the attempt):
+    /// this process's mail worker sends them without claiming them, and any worker claims them
+    /// once the lease ends. Without it they are due at once.
     async fn finish_notices(
         &self,
         done: &[NoticeDone],

@@ -29,7 +29,6 @@ async fn finish(
     if !mails.is_empty() {
         sqlx::query(crate::outbox_rows::INSERT_MANY_PG)
             .bind(crate::outbox_rows::many(&mails)?)
-            .bind(i64::from(claimed_until_us.is_some()))
             .bind(claimed_until_us)
             .execute(&mut *tx)
             .await

@@ -12,8 +12,8 @@ use crate::error::{app_error, rusqlite_error};
 use crate::notice_sql::{self as q, impl_notice_store};
 use crate::records::{self, LineTuple};
 
-/// A new pending mail: due at once (its creation time is its first due time), or claimed
-/// (`?8` attempts, leased until `?9`).
+/// A new pending mail with `?8` attempts: due at once (its creation time is its first due
+/// time), or claimed, leased until `?9`.
 const INSERT_MAIL: &str = "INSERT INTO mail_outbox (id, to_addr, kind, subject, text_body, html_body, status, \
      attempts, next_attempt_at_us, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?8, COALESCE(?9, ?7), ?7)";
 
@@ -31,7 +31,6 @@ async fn finish(
 fn finish_on(conn: &Connection, done: &[NoticeDone], claimed_until_us: Option<i64>) -> rusqlite::Result<Vec<String>> {
     let mut remove = conn.prepare_cached("DELETE FROM line_notices WHERE txn_id = ?1")?;
     let mut insert = conn.prepare_cached(INSERT_MAIL)?;
-    let attempts = i64::from(claimed_until_us.is_some());
     let mut queued = Vec::new();
     for d in done {
         // A notice another worker removed first is not mailed twice.
@@ -46,7 +45,7 @@ fn finish_on(conn: &Connection, done: &[NoticeDone], claimed_until_us: Option<i6
                 m.text,
                 m.html,
                 m.created_at_us,
-                attempts,
+                m.attempts,
                 claimed_until_us
             ])?;
             queued.push(m.id.clone());

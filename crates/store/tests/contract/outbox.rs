@@ -123,7 +123,8 @@ async fn a_notice_mail_queued_claimed_waits_for_its_lease(b: TestBackend) -> Tes
     let Some(books) = Books::new(b).await? else { return Ok(()) };
     let s = &books.stores.app;
     two_notices(&books).await?;
-    let done = [NoticeDone { txn_id: "txn_1".to_owned(), mail: Some(mail("mail_1", 40)) }];
+    let handed = OutboxMail { attempts: 1, ..mail("mail_1", 40) };
+    let done = [NoticeDone { txn_id: "txn_1".to_owned(), mail: Some(handed) }];
     assert_eq!(s.finish_notices(&done, Some(1_000)).await?, ["mail_1"]);
     assert_eq!(s.mail_counts().await?.pending, 1, "pending until sent");
     assert!(s.claim_mails(999, 5_000, 10).await?.is_empty(), "leased to the worker it was handed to");
