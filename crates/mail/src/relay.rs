@@ -23,8 +23,8 @@ const SMTP_PORT: u16 = 25;
 const SUBMISSION_PORT: u16 = 587;
 const SUBMISSIONS_PORT: u16 = 465;
 
-/// Idle connections kept for reuse (as many as the mail worker opens at once).
-const MAX_IDLE: usize = 32;
+/// Idle connections kept for reuse (more than the mail worker opens at once).
+const MAX_IDLE: usize = 16;
 /// An idle connection older than this is checked with `NOOP` before reuse (servers close idle
 /// sessions after a few minutes); a younger one is used as it is.
 const CHECK_IDLE_AFTER: Duration = Duration::from_secs(30);

@@ -158,7 +158,7 @@ impl SmtpSink {
             return Err(std::io::Error::other(e.to_string()));
         }
         // One thread per connection: more than the mail worker opens at once (its `concurrency`).
-        server.with_num_threads(32).with_tcp_listener(listener);
+        server.with_num_threads(16).with_tcp_listener(listener);
         std::thread::spawn(move || {
             if let Err(e) = server.serve() {
                 eprintln!("SMTP sink stopped: {e}");

@@ -40,9 +40,6 @@ pub enum StoreError {
         #[source]
         source: sqlx::migrate::MigrateError,
     },
-    /// The SQLite write connection's thread could not be started.
-    #[error("cannot start the SQLite writer thread: {0}")]
-    Thread(#[source] std::io::Error),
 }
 
 /// SQLite primary result codes (the low byte of an extended code) meaning "try again".

@@ -84,7 +84,7 @@ pub async fn open(url: &str) -> Result<Stores, StoreError> {
         Backend::Sqlite => {
             let pool = sqlite::connect(url, sqlite::POOL_SIZE).await?;
             sqlite::migrate(&pool).await?;
-            let store = Arc::new(sqlite::SqliteStore::new(pool).map_err(StoreError::Thread)?);
+            let store = Arc::new(sqlite::SqliteStore::new(pool));
             Ok(Stores { ledger: store.clone(), app: store, backend: sqlite::NAME })
         }
         Backend::Postgres => {

@@ -31,6 +31,7 @@ pub(crate) async fn store(
     flags: &[FlagRecord],
 ) -> Result<(), StorageError> {
     let (responses, flags) = (responses.to_vec(), flags.to_vec());
+    let _turn = store.write_turn().await;
     store.ledger_writer.transaction(move |conn| write(conn, &responses, &flags).map_err(rusqlite_error)).await
 }
 

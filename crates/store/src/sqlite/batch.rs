@@ -1,7 +1,7 @@
 //! One ledger batch on SQLite: allocate ids, load the snapshot, plan, write the plan.
 //!
-//! Runs on the writer thread's rusqlite connection (see [`super::writer`]) inside a
-//! `BEGIN IMMEDIATE` transaction, so nothing changes between the reads and the writes.
+//! Runs on a blocking thread with the ledger's own rusqlite connection (see [`super::writer`])
+//! inside a `BEGIN IMMEDIATE` transaction, so nothing changes between the reads and the writes.
 //! Every row is one execution of a cached prepared statement with its values bound directly:
 //! no per-statement hop to another thread and no JSON to encode and parse again (that decoding
 //! was about a third of SQLite's time in a batch when lists were bound as JSON arrays).

@@ -24,6 +24,7 @@ impl LedgerStore for SqliteStore {
         if cmds.is_empty() {
             return Ok(Vec::new());
         }
+        let _turn = self.write_turn().await;
         self.ledger_writer.execute(cmds).await
     }
 

@@ -5,8 +5,7 @@
 //! `BEGIN IMMEDIATE`, which takes the write lock up front: a deferred transaction that reads and
 //! then writes can fail with `SQLITE_BUSY` when another writer got in between, and waiting
 //! (`busy_timeout`) cannot fix that. Ledger batches and the other hot writes run on the
-//! process's rusqlite write connection on the writer thread, which commits the jobs waiting
-//! together (`writer`); a request's short reads
+//! process's rusqlite write connection on a blocking thread (`writer`); a request's short reads
 //! run on the calling thread (`point`); other bulk writes bind one JSON array per statement,
 //! expanded with `json_each`.
 
@@ -70,41 +69,37 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The SQLite implementation of every store trait.
 pub(crate) struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    /// Taken through [`SqliteStore::write_turn`] around this process's write transactions on
-    /// the pool, and by the writer thread around each of its own. SQLite has one writer at a time; a writer that finds the lock taken sleeps
+    /// Taken through [`SqliteStore::write_turn`] by this process's hot writers around their
+    /// write transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
     /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate
     /// avoids. Other processes on the same file still wait through `busy_timeout`.
-    write_gate: writer::WriteGate,
+    write_gate: tokio::sync::Mutex<()>,
     /// Read-only connections of its own for bulk history reads (CSV export, pages).
     readers: std::sync::Arc<reader::Readers>,
-    /// The write connection of the hot writers (ledger batches and the rest, see
-    /// [`writer`]); its thread takes the write turn around each transaction it runs.
-    ledger_writer: writer::LedgerWriter,
+    /// The ledger's own write connection (batches run on a blocking thread).
+    ledger_writer: std::sync::Arc<writer::LedgerWriter>,
     /// Read-only connections for the short reads on a request's path, run on the calling thread.
     point: read_pool::ReadPool,
 }
 
 impl SqliteStore {
-    /// Wraps a migrated pool; fails only if the writer thread cannot be started.
-    pub(crate) fn new(pool: SqlitePool) -> Result<SqliteStore, std::io::Error> {
+    /// Wraps a migrated pool.
+    pub(crate) fn new(pool: SqlitePool) -> SqliteStore {
         let path = pool.connect_options().get_filename().to_path_buf();
-        let write_gate = writer::WriteGate::default();
-        Ok(SqliteStore {
+        SqliteStore {
             pool,
-            ledger_writer: writer::LedgerWriter::new(path.clone(), write_gate.clone())?,
-            write_gate,
+            write_gate: tokio::sync::Mutex::new(()),
             readers: std::sync::Arc::new(reader::Readers::new(path.clone())),
+            ledger_writer: std::sync::Arc::new(writer::LedgerWriter::new(path.clone())),
             point: read_pool::ReadPool::new(path, 0),
-        })
+        }
     }
 
-    /// This process's turn to write, for a write transaction on the pool (payments, refunds,
-    /// the mail worker's retries). The hot writers (ledger batches, idempotency records, risk
-    /// flags, notices, the mail worker's claim and "sent" update) do not take it: they send
-    /// their transactions to [`writer::LedgerWriter`], whose thread takes it. SQLite's busy
+    /// This process's turn to write: taken around every hot write transaction (ledger batches,
+    /// idempotency records, risk flags, notices, the mail worker's updates, payments and refunds). SQLite's busy
     /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
-    /// gate hands over as soon as the previous writer commits. Hold it for one transaction only,
-    /// never take it twice, and never wait for the writer thread while holding it.
+    /// gate hands over as soon as the previous writer commits. Hold it for one transaction only
+    /// and never take it twice.
     pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.write_gate.lock().await
     }

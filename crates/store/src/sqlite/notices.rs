@@ -24,6 +24,7 @@ async fn finish(
     claimed_until_us: Option<i64>,
 ) -> Result<Vec<String>, StorageError> {
     let done = done.to_vec();
+    let _turn = store.write_turn().await;
     store.ledger_writer.transaction(move |conn| finish_on(conn, &done, claimed_until_us).map_err(rusqlite_error)).await
 }
 

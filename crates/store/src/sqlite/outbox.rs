@@ -33,6 +33,7 @@ impl MailOutboxStore for SqliteStore {
     }
 
     async fn claim_mails(&self, now_us: i64, lease_until_us: i64, limit: u32) -> Result<Vec<OutboxMail>, StorageError> {
+        let _turn = self.write_turn().await;
         self.ledger_writer
             .transaction(move |conn| claim(conn, now_us, lease_until_us, limit).map_err(rusqlite_error))
             .await
@@ -43,6 +44,7 @@ impl MailOutboxStore for SqliteStore {
             return Ok(());
         }
         let ids = ids.to_vec();
+        let _turn = self.write_turn().await;
         self.ledger_writer.transaction(move |conn| sent(conn, &ids, now_us).map_err(rusqlite_error)).await
     }
 
