@@ -71,9 +71,11 @@ impl OkpayServer {
             .env("OKPAY_DAILY_LIMIT_USD", "100000000000000")
             // Merchant payments carry OKPay's fee, as they would in production: one more leg.
             .env("OKPAY_MERCHANT_FEE_BPS", "290")
+            // Its log (warnings and errors only) is written to stdout: shown with the
+            // benchmark's own output, so a failed request's cause is there to read.
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::inherit())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
