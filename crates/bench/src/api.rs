@@ -183,6 +183,21 @@ impl Api {
         Ok(Answer { status, unexpected_body })
     }
 
+    /// `PATCH /v1/me` renaming `user` to `name`: a profile write (expected 200).
+    pub async fn rename(&self, user: &User, name: &str) -> anyhow::Result<Answer> {
+        let res = self
+            .client
+            .patch(format!("{}/v1/me", self.base))
+            .bearer_auth(&user.token)
+            .json(&json!({"name": name}))
+            .send()
+            .await?;
+        let status = res.status();
+        let text = res.text().await?;
+        let unexpected_body = if status == StatusCode::OK { String::new() } else { text };
+        Ok(Answer { status, unexpected_body })
+    }
+
     /// The signed-in user's `usr_` id (`GET /v1/me`).
     pub async fn me_id(&self, user: &User) -> anyhow::Result<String> {
         let res = self.client.get(format!("{}/v1/me", self.base)).bearer_auth(&user.token).send().await?;

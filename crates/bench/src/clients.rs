@@ -2,6 +2,8 @@
 //! starts inside the measured window.
 //!
 //! * [`run_client`]: `POST /v1/transfers`, each with a fresh `Idempotency-Key`.
+//! * [`run_profile_client`]: a profile write now and then beside the load, to show how a
+//!   write outside the hot path fares while the hot writers keep SQLite's lock busy.
 //! * [`run_payment_client`]: `POST /v1/payments` with the merchant's API key, then
 //!   `POST /v1/payments/{id}/confirm` from the wallet of one of the payers.
 
@@ -121,6 +123,24 @@ pub async fn run_client(api: Api, sender: User, recipients: Arc<[String]>, clien
         seq += 1;
         let answer = api.transfer(&sender, to, rand::random_range(1..=100), &key).await;
         tally.record(&window, started, &answer, StatusCode::CREATED).await;
+    }
+}
+
+/// One user renaming themselves (`PATCH /v1/me`) every `every` until the window ends.
+pub async fn run_profile_client(api: Api, user: User, every: Duration, window: Window) -> Tally {
+    let mut tally = Tally::default();
+    let mut seq: u64 = 0;
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let started = Instant::now();
+        if started >= window.end {
+            return tally;
+        }
+        seq += 1;
+        let answer = api.rename(&user, &format!("Bench Probe {seq}")).await;
+        tally.record(&window, started, &answer, StatusCode::OK).await;
     }
 }
 

@@ -15,13 +15,15 @@ use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::api::Api;
-use crate::clients::{Tally, Window, run_client};
+use crate::clients::{Tally, Window, run_client, run_profile_client};
 use crate::server::OkpayServer;
 use crate::stats::Latency;
 use crate::{cpu, report, scratch};
 
 /// Each sender's deposit, minor units: far more than the run can spend.
 const SENDER_FUNDING_MINOR: i64 = 10_000_000_000;
+/// How often the probe client writes its profile during the load.
+const PROFILE_WRITE_EVERY: Duration = Duration::from_millis(50);
 /// The ledger writer's batch-size histogram on the server's `/metrics`.
 const BATCH_SIZE_METRIC: &str = "okpay_ledger_batch_size";
 
@@ -63,6 +65,11 @@ pub struct HttpResult {
     pub non_201_by_status: std::collections::BTreeMap<String, u64>,
     /// The first of them.
     pub first_error: Option<String>,
+    /// Latency of the profile writes (`PATCH /v1/me`, one every 50 ms) made beside the load
+    /// in the window: a write outside the hot path, waiting for SQLite's write lock.
+    pub profile_write_latency: Option<Latency>,
+    /// Profile writes answered other than 200 over the whole run; expected 0.
+    pub profile_write_failed: u64,
     /// The server's mean ledger batch in the window, from its `/metrics`.
     pub mean_batch: Option<f64>,
     /// Mails the server delivered per second in the window (each transfer queues two notices):
@@ -93,6 +100,7 @@ pub async fn run(backend: TestBackend, bin: &Path, config: &HttpConfig) -> anyho
 /// What the load phase measured, before the books are checked.
 struct Load {
     tally: Tally,
+    profile_writes: Tally,
     seconds: f64,
     server: ServerLoad,
 }
@@ -122,7 +130,7 @@ async fn measure(db: &TestDb, bin: &Path, config: &HttpConfig) -> anyhow::Result
     let stores = okpay_store::open(&db.url).await.context("opening the database to verify it")?;
     let books = stores.ledger.verify().await.context("running ledger verify")?;
     drop(stores);
-    let Load { tally, seconds, server } = load;
+    let Load { tally, profile_writes, seconds, server } = load;
     let requests = tally.latencies_us.len();
     let non_201 = tally.failed_total();
     Ok(HttpResult {
@@ -134,6 +142,8 @@ async fn measure(db: &TestDb, bin: &Path, config: &HttpConfig) -> anyhow::Result
         transfers_per_sec: tally.ok_measured as f64 / seconds,
         journals_expected: i64::try_from(config.senders as u64 + tally.ok_total)?,
         latency: Latency::from_micros(tally.latencies_us),
+        profile_write_failed: profile_writes.failed_total(),
+        profile_write_latency: Latency::from_micros(profile_writes.latencies_us),
         non_201,
         non_201_by_status: tally.failed,
         first_error: tally.first_error,
@@ -163,6 +173,7 @@ async fn drive(api: &Api, server_pid: u32, config: &HttpConfig) -> anyhow::Resul
         recipients.push(api.user(&format!("recipient{i}")).await.context("creating a recipient")?.email);
     }
     let recipients: Arc<[String]> = recipients.into();
+    let prober = api.user("profile0").await.context("creating the profile-write prober")?;
 
     let window = Window::after(config.warmup, config.measure);
     let mut clients = JoinSet::new();
@@ -170,13 +181,15 @@ async fn drive(api: &Api, server_pid: u32, config: &HttpConfig) -> anyhow::Resul
         let sender = senders[c % senders.len()].clone();
         clients.spawn(run_client(api.clone(), sender, recipients.clone(), c, window));
     }
+    let probe = tokio::spawn(run_profile_client(api.clone(), prober, PROFILE_WRITE_EVERY, window));
     let (server, tallies) = observe(api, server_pid, window, clients).await?;
+    let profile_writes = probe.await.context("the profile-write prober panicked")?;
     let mut tally = Tally::default();
     for t in tallies {
         tally.merge(t);
     }
     let seconds = window.seconds(tally.last_done);
-    Ok(Load { tally, seconds, server })
+    Ok(Load { tally, profile_writes, seconds, server })
 }
 
 /// Lets `clients` run through `window` while sampling the server's batches and the CPU over

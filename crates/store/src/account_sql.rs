@@ -119,6 +119,7 @@ macro_rules! impl_account_store {
                     token: &AccountToken,
                     mail: &OutboxMail,
                 ) -> Result<bool, StorageError> {
+                    let _turn = self.write_turn().await;
                     let mut tx = self.pool.begin().await.map_err(app_error)?;
                     let done = sqlx::query(concat!(
                         "INSERT INTO users (",
@@ -149,6 +150,7 @@ macro_rules! impl_account_store {
                 }
 
                 async fn issue_token(&self, token: &AccountToken, mail: &OutboxMail) -> Result<(), StorageError> {
+                    let _turn = self.write_turn().await;
                     let mut tx = self.pool.begin().await.map_err(app_error)?;
                     insert_token(&mut tx, token).await?;
                     insert_mail(&mut tx, mail).await?;
@@ -172,6 +174,7 @@ macro_rules! impl_account_store {
                     redemption: &Redemption,
                     mail: Option<&OutboxMail>,
                 ) -> Result<Option<UserRecord>, StorageError> {
+                    let _turn = self.write_turn().await;
                     let mut tx = self.pool.begin().await.map_err(app_error)?;
                     let used: Option<(String,)> = sqlx::query_as(q::USE_TOKEN)
                         .bind(token_hash)

@@ -93,6 +93,7 @@ macro_rules! impl_bank_deposit_store {
         #[async_trait]
         impl BankDepositStore for $store {
             async fn insert_bank_deposit(&self, r: &BankDepositRecord) -> Result<BankDepositRecord, StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(INSERT)
                     .bind(&r.id)
                     .bind(&r.owner)
@@ -110,6 +111,7 @@ macro_rules! impl_bank_deposit_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 self.bank_deposit(&r.id)
                     .await?
                     .ok_or_else(|| corrupt(format_args!("bank deposit {} vanished after insert", r.id)))
@@ -127,6 +129,7 @@ macro_rules! impl_bank_deposit_store {
                 lease_until_us: i64,
                 limit: u32,
             ) -> Result<Vec<BankDepositRecord>, StorageError> {
+                let turn = self.write_turn().await;
                 let rows: Vec<BankDepositTuple> = sqlx::query_as($claim)
                     .bind(now_us)
                     .bind(lease_until_us)
@@ -134,15 +137,19 @@ macro_rules! impl_bank_deposit_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 rows.into_iter().map(record).collect()
             }
 
             async fn reschedule_bank_deposit(&self, id: &str, due_at_us: i64) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(RESCHEDULE).bind(id).bind(due_at_us).execute(&self.pool).await.map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
             async fn settle_bank_deposit(&self, id: &str, s: &BankSettlement<'_>) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let moved = sqlx::query(SETTLE)
                     .bind(id)

@@ -119,6 +119,7 @@ macro_rules! impl_closure_store {
         #[async_trait]
         impl ClosureStore for $store {
             async fn insert_closure_request(&self, r: &ClosureRecord) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done = sqlx::query(INSERT)
                     .bind(&r.id)
                     .bind(&r.user_id)
@@ -128,6 +129,7 @@ macro_rules! impl_closure_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -148,6 +150,7 @@ macro_rules! impl_closure_store {
             }
 
             async fn approve_closure(&self, a: &ClosureApproval<'_>) -> Result<ApprovalOutcome, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let decided: Option<ClosureTuple> = sqlx::query_as(DECIDE)
                     .bind(a.request_id)
@@ -200,6 +203,7 @@ macro_rules! impl_closure_store {
                 now_us: i64,
                 mail: &OutboxMail,
             ) -> Result<Option<ClosureRecord>, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let decided: Option<ClosureTuple> = sqlx::query_as(DECIDE)
                     .bind(id)

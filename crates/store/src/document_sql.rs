@@ -93,6 +93,7 @@ macro_rules! impl_identity_document_store {
         #[async_trait]
         impl IdentityDocumentStore for $store {
             async fn insert_identity_document(&self, d: &IdentityDocumentRecord) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(INSERT)
                     .bind(&d.id)
                     .bind(&d.user_id)
@@ -109,6 +110,7 @@ macro_rules! impl_identity_document_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
@@ -154,6 +156,7 @@ macro_rules! impl_identity_document_store {
                 &self,
                 r: &DocumentReview<'_>,
             ) -> Result<Option<IdentityDocumentRecord>, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let row: Option<DocumentTuple> = sqlx::query_as(REVIEW)
                     .bind(r.document_id)

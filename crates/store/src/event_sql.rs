@@ -58,6 +58,7 @@ macro_rules! event_store {
         #[async_trait]
         impl EventStore for $store {
             async fn insert_event(&self, e: &EventRecord, delivery_id: &str) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let queued = crate::event_sql::insert_event_in!(tx, e, delivery_id);
                 tx.commit().await.map_err(app_error)?;
@@ -143,6 +144,7 @@ macro_rules! event_store {
                 delivery_id: &str,
                 now_us: i64,
             ) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done = sqlx::query(crate::event_sql::QUEUE_DELIVERY)
                     .bind(delivery_id)
                     .bind(event_id)
@@ -151,6 +153,7 @@ macro_rules! event_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -160,6 +163,7 @@ macro_rules! event_store {
                 lease_until_us: i64,
                 limit: u32,
             ) -> Result<Vec<ClaimedDelivery>, StorageError> {
+                let turn = self.write_turn().await;
                 let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(concat!(
                     "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at_us = $2 WHERE id IN (",
                     "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at_us <= $1 ",
@@ -173,6 +177,7 @@ macro_rules! event_store {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 let mut claimed = Vec::with_capacity(rows.len());
                 for (id, event_id, url, attempts, created_at_us) in rows {
                     // The payload never changes; the secret is read now so a rotation applies.
@@ -195,6 +200,7 @@ macro_rules! event_store {
                 a: &AttemptRecord,
                 outcome: AttemptOutcome,
             ) -> Result<(), StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 sqlx::query(
                     "INSERT INTO webhook_attempts (delivery_id, attempt, at_us, http_status, error, duration_ms) \

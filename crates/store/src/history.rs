@@ -23,6 +23,7 @@ macro_rules! impl_history_store {
         #[async_trait]
         impl HistoryStore for $store {
             async fn insert_line(&self, l: &StatementLine) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(concat!(
                     "INSERT INTO transactions (",
                     line_columns!(),
@@ -44,6 +45,7 @@ macro_rules! impl_history_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 

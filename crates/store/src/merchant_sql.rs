@@ -14,6 +14,7 @@ macro_rules! merchant_stores {
         #[async_trait]
         impl ApiKeyStore for $store {
             async fn insert_api_key(&self, k: &ApiKeyRecord) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(
                     "INSERT INTO api_keys (id, merchant_id, secret_hash, last4, created_at_us, revoked_at_us) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
@@ -27,6 +28,7 @@ macro_rules! merchant_stores {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
@@ -43,6 +45,7 @@ macro_rules! merchant_stores {
             }
 
             async fn revoke_api_key(&self, merchant_id: &str, id: &str, now_us: i64) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done = sqlx::query(
                     "UPDATE api_keys SET revoked_at_us = $3 WHERE merchant_id = $1 AND id = $2 \
                      AND revoked_at_us IS NULL",
@@ -53,6 +56,7 @@ macro_rules! merchant_stores {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -85,6 +89,7 @@ macro_rules! merchant_stores {
             }
 
             async fn save_merchant_settings(&self, s: &MerchantSettings) -> Result<MerchantSettings, StorageError> {
+                let turn = self.write_turn().await;
                 let row: sql::SettingsTuple = sqlx::query_as(
                     "INSERT INTO merchant_settings (merchant_id, accepted_payment_methods, webhook_url, \
                      webhook_secret, updated_at_us) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id) DO UPDATE \
@@ -102,6 +107,7 @@ macro_rules! merchant_stores {
                 .fetch_one(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(sql::settings(row))
             }
         }

@@ -16,6 +16,7 @@ macro_rules! impl_payment_method_store {
         #[async_trait]
         impl PaymentMethodStore for $store {
             async fn insert_payment_method(&self, pm: &PaymentMethodRecord) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(concat!(
                     "INSERT INTO payment_methods (",
                     payment_method_columns!(),
@@ -36,6 +37,7 @@ macro_rules! impl_payment_method_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 

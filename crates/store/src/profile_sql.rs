@@ -21,6 +21,7 @@ macro_rules! impl_profile_store {
                 name: Option<&str>,
                 locale: Option<&str>,
             ) -> Result<Option<UserRecord>, StorageError> {
+                let turn = self.write_turn().await;
                 let row: Option<UserTuple> = sqlx::query_as(concat!(
                     "UPDATE users SET name = COALESCE($2, name), locale = COALESCE($3, locale) WHERE id = $1 RETURNING ",
                     user_columns!()
@@ -31,10 +32,12 @@ macro_rules! impl_profile_store {
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(row.map(records::user))
             }
 
             async fn replace_support_pin(&self, pin: &SupportPin) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(
                     "INSERT INTO support_pins (user_id, pin_hash, created_at_us, expires_at_us, failed_attempts) \
                      VALUES ($1, $2, $3, $4, 0) ON CONFLICT (user_id) DO UPDATE SET pin_hash = excluded.pin_hash, \
@@ -47,6 +50,7 @@ macro_rules! impl_profile_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 

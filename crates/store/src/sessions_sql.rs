@@ -16,6 +16,7 @@ macro_rules! impl_session_store {
         #[async_trait]
         impl SessionStore for $store {
             async fn insert_session(&self, s: &SessionRecord) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(concat!(
                     "INSERT INTO sessions (",
                     session_columns!(),
@@ -33,6 +34,7 @@ macro_rules! impl_session_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
@@ -66,12 +68,14 @@ macro_rules! impl_session_store {
 
             async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError> {
                 // Never moves last_seen backwards when two requests race.
+                let turn = self.write_turn().await;
                 sqlx::query("UPDATE sessions SET last_seen_us = $2 WHERE id = $1 AND last_seen_us < $2")
                     .bind(id)
                     .bind(now_us)
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
@@ -97,6 +101,7 @@ macro_rules! impl_session_store {
             }
 
             async fn revoke_session(&self, user_id: &str, id: &str) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done =
                     sqlx::query("UPDATE sessions SET revoked = $3 WHERE id = $1 AND user_id = $2 AND NOT revoked")
                         .bind(id)
@@ -105,10 +110,12 @@ macro_rules! impl_session_store {
                         .execute(&self.pool)
                         .await
                         .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
             async fn revoke_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StorageError> {
+                let turn = self.write_turn().await;
                 let done =
                     sqlx::query("UPDATE sessions SET revoked = $3 WHERE user_id = $1 AND id <> $2 AND NOT revoked")
                         .bind(user_id)
@@ -117,6 +124,7 @@ macro_rules! impl_session_store {
                         .execute(&self.pool)
                         .await
                         .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected())
             }
         }

@@ -63,6 +63,7 @@ macro_rules! impl_account_status_store {
                 mail: &OutboxMail,
                 audit: &AuditRecord,
             ) -> Result<Option<UserRecord>, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let moved = sqlx::query(update(change)).bind(user_id).execute(&mut *tx).await.map_err(app_error)?;
                 if moved.rows_affected() != 1 {
@@ -99,7 +100,9 @@ macro_rules! impl_account_status_store {
             }
 
             async fn grant_role(&self, user_id: &str, role: &str) -> Result<Option<UserRecord>, StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(GRANT_ROLE).bind(user_id).bind(role).execute(&self.pool).await.map_err(app_error)?;
+                drop(turn);
                 let user: Option<UserTuple> =
                     sqlx::query_as(USER).bind(user_id).fetch_optional(&self.pool).await.map_err(app_error)?;
                 Ok(user.map(records::user))

@@ -49,6 +49,7 @@ macro_rules! impl_sign_in_throttle_store {
                 now_us: i64,
                 window_us: i64,
             ) -> Result<i64, StorageError> {
+                let turn = self.write_turn().await;
                 let (failures,): (i64,) = sqlx::query_as(RECORD_FAILURE)
                     .bind(email)
                     .bind(now_us)
@@ -56,6 +57,7 @@ macro_rules! impl_sign_in_throttle_store {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(failures)
             }
 
@@ -66,6 +68,7 @@ macro_rules! impl_sign_in_throttle_store {
                 until_us: i64,
                 account: Option<AccountLock<'_>>,
             ) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 sqlx::query(LOCK).bind(email).bind(now_us).bind(until_us).execute(&mut *tx).await.map_err(app_error)?;
                 let mut locked = false;
@@ -82,17 +85,21 @@ macro_rules! impl_sign_in_throttle_store {
             }
 
             async fn clear_sign_in_failures(&self, email: &str) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(CLEAR).bind(email).execute(&self.pool).await.map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
             async fn lift_expired_lock(&self, user_id: &str, now_us: i64) -> Result<Option<UserRecord>, StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(account_sql::LIFT_EXPIRED_LOCK)
                     .bind(user_id)
                     .bind(now_us)
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 let row: Option<UserTuple> =
                     sqlx::query_as(concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"))
                         .bind(user_id)

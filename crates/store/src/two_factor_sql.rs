@@ -40,6 +40,7 @@ macro_rules! impl_two_factor_store {
 
             async fn begin_totp(&self, user_id: &str, secret: &str, now_us: i64) -> Result<bool, StorageError> {
                 // Replaces an unconfirmed set-up; never touches a confirmed one.
+                let turn = self.write_turn().await;
                 let done = sqlx::query(BEGIN_TOTP)
                     .bind(user_id)
                     .bind(secret)
@@ -47,6 +48,7 @@ macro_rules! impl_two_factor_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -57,6 +59,7 @@ macro_rules! impl_two_factor_store {
                 step: i64,
                 recovery_hashes: &[String],
             ) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let done = sqlx::query(CONFIRM_TOTP)
                     .bind(user_id)
@@ -87,6 +90,7 @@ macro_rules! impl_two_factor_store {
 
             async fn use_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StorageError> {
                 // Conditional update: two requests with the same code cannot both win.
+                let turn = self.write_turn().await;
                 let done = sqlx::query(
                     "UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND confirmed AND last_step < $2",
                 )
@@ -95,6 +99,7 @@ macro_rules! impl_two_factor_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -104,6 +109,7 @@ macro_rules! impl_two_factor_store {
                 code_hash: &str,
                 now_us: i64,
             ) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done = sqlx::query(USE_RECOVERY_CODE)
                     .bind(user_id)
                     .bind(code_hash)
@@ -111,6 +117,7 @@ macro_rules! impl_two_factor_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -125,6 +132,7 @@ macro_rules! impl_two_factor_store {
             }
 
             async fn delete_totp(&self, user_id: &str) -> Result<(), StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 for sql in ["DELETE FROM recovery_codes WHERE user_id = $1", "DELETE FROM user_totp WHERE user_id = $1"]
                 {

@@ -25,6 +25,7 @@ macro_rules! impl_user_store {
         impl UserStore for $store {
             async fn insert_user(&self, u: &UserRecord) -> Result<bool, StorageError> {
                 // Only an email conflict means "already registered"; an id conflict is a bug and errors.
+                let turn = self.write_turn().await;
                 let done = sqlx::query(concat!(
                     "INSERT INTO users (",
                     user_columns!(),
@@ -44,6 +45,7 @@ macro_rules! impl_user_store {
                 .execute(&self.pool)
                 .await
                 .map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 

@@ -126,6 +126,7 @@ macro_rules! impl_withdrawal_store {
         #[async_trait]
         impl WithdrawalStore for $store {
             async fn insert_withdrawal(&self, r: &WithdrawalRecord) -> Result<WithdrawalRecord, StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(q::INSERT)
                     .bind(&r.id)
                     .bind(&r.owner)
@@ -148,13 +149,16 @@ macro_rules! impl_withdrawal_store {
                     .execute(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 self.withdrawal(&r.id)
                     .await?
                     .ok_or_else(|| corrupt(format_args!("withdrawal {} vanished after insert", r.id)))
             }
 
             async fn delete_withdrawal(&self, id: &str) -> Result<bool, StorageError> {
+                let turn = self.write_turn().await;
                 let done = sqlx::query(q::DELETE_REFUSED).bind(id).execute(&self.pool).await.map_err(app_error)?;
+                drop(turn);
                 Ok(done.rows_affected() == 1)
             }
 
@@ -202,6 +206,7 @@ macro_rules! impl_withdrawal_store {
                 lease_until_us: i64,
                 limit: u32,
             ) -> Result<Vec<WithdrawalRecord>, StorageError> {
+                let turn = self.write_turn().await;
                 let rows: Vec<WithdrawalRow> = sqlx::query_as($claim)
                     .bind(now_us)
                     .bind(lease_until_us)
@@ -209,11 +214,14 @@ macro_rules! impl_withdrawal_store {
                     .fetch_all(&self.pool)
                     .await
                     .map_err(app_error)?;
+                drop(turn);
                 rows.into_iter().map(record).collect()
             }
 
             async fn reschedule_withdrawal(&self, id: &str, due_at_us: i64) -> Result<(), StorageError> {
+                let turn = self.write_turn().await;
                 sqlx::query(q::RESCHEDULE).bind(id).bind(due_at_us).execute(&self.pool).await.map_err(app_error)?;
+                drop(turn);
                 Ok(())
             }
 
@@ -222,6 +230,7 @@ macro_rules! impl_withdrawal_store {
                 id: &str,
                 mail: &okpay_app::ports::OutboxMail,
             ) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let marked = sqlx::query(q::CREATED_MAILED).bind(id).execute(&mut *tx).await.map_err(app_error)?;
                 if marked.rows_affected() != 1 {
@@ -237,6 +246,7 @@ macro_rules! impl_withdrawal_store {
                 id: &str,
                 t: &WithdrawalTransition<'_>,
             ) -> Result<bool, StorageError> {
+                let _turn = self.write_turn().await;
                 let mut tx = self.pool.begin().await.map_err(app_error)?;
                 let line: Option<(String,)> = sqlx::query_as(q::TRANSITION)
                     .bind(id)

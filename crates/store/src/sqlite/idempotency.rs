@@ -23,11 +23,13 @@ impl IdempotencyStore for SqliteStore {
     }
 
     async fn purge_idempotency_keys(&self, before_us: i64) -> Result<u64, StorageError> {
+        let turn = self.write_turn().await;
         let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at_us < $1")
             .bind(before_us)
             .execute(&self.pool)
             .await
             .map_err(app_error)?;
+        drop(turn);
         Ok(done.rows_affected())
     }
 }

@@ -35,6 +35,7 @@ impl LedgerStore for SqliteStore {
         kind: AccountKind,
     ) -> Result<AccountId, StorageError> {
         // Two racing openers both succeed: the loser's insert does nothing, both read the row.
+        let turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO accounts (owner, currency, kind, created_at_us) VALUES ($1, $2, $3, $4)
              ON CONFLICT (owner, currency) DO NOTHING",
@@ -46,6 +47,7 @@ impl LedgerStore for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(app_error)?;
+        drop(turn);
         let id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE owner = $1 AND currency = $2")
             .bind(owner)
             .bind(currency.code())

@@ -69,8 +69,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The SQLite implementation of every store trait.
 pub(crate) struct SqliteStore {
     pub(crate) pool: SqlitePool,
-    /// Taken through [`SqliteStore::write_turn`] by this process's hot writers around their
-    /// write transactions. SQLite has one writer at a time; a writer that finds the lock taken sleeps
+    /// Taken through [`SqliteStore::write_turn`] around every write this process makes to
+    /// the file. SQLite has one writer at a time; a writer that finds the lock taken sleeps
     /// in the busy handler for up to tens of milliseconds, which is what a queue on this gate
     /// avoids. Other processes on the same file still wait through `busy_timeout`.
     write_gate: tokio::sync::Mutex<()>,
@@ -95,11 +95,15 @@ impl SqliteStore {
         }
     }
 
-    /// This process's turn to write: taken around every hot write transaction (ledger batches,
-    /// idempotency records, risk flags, notices, the mail worker's updates, payments and refunds). SQLite's busy
-    /// handler sleeps between retries (up to tens of milliseconds each) while a queue on this
-    /// gate hands over as soon as the previous writer commits. Hold it for one transaction only
-    /// and never take it twice.
+    /// This process's turn to write: taken around every write transaction and every lone
+    /// write statement — the hot writers (ledger batches, idempotency records, risk flags,
+    /// notices, the mail worker's updates, payments and refunds) and the rest (sign-up,
+    /// sessions, profiles, the background workers' claims, ...). SQLite's busy handler sleeps
+    /// between retries (up to tens of milliseconds each) and does not queue, so a writer
+    /// relying on it gets the lock only in the gaps between the others; a queue on this gate
+    /// hands over as soon as the previous writer commits, in order. Hold it for one
+    /// transaction or statement only (not for the reads after it), never take it twice, and
+    /// never call another store method while holding it.
     pub(crate) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.write_gate.lock().await
     }
@@ -150,3 +154,58 @@ fn create_parent_dir(file: &Path) -> Result<(), StoreError> {
 }
 
 crate::app_sql::impl_app_store!(SqliteStore, after_money::store);
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+
+    use okpay_app::ports::{
+        BankDepositStore, EventStore, IdempotencyStore, ProfileStore, SessionStore, SignInThrottleStore,
+        WithdrawalStore,
+    };
+
+    use super::*;
+
+    type Write = Pin<Box<dyn Future<Output = Result<(), StorageError>> + Send>>;
+
+    /// One of each kind of write outside the hot path: lone statements, the background
+    /// workers' claims (`UPDATE … RETURNING`) and a profile change.
+    fn writes(store: &Arc<SqliteStore>) -> Vec<(&'static str, Write)> {
+        let s = [(); 7].map(|()| store.clone());
+        let [a, b, c, d, e, f, g] = s;
+        vec![
+            ("clear_sign_in_failures", Box::pin(async move { a.clear_sign_in_failures("a@example.com").await })),
+            (
+                "revoke_other_sessions",
+                Box::pin(async move { b.revoke_other_sessions("usr_a", "ses_a").await.map(drop) }),
+            ),
+            ("purge_idempotency_keys", Box::pin(async move { c.purge_idempotency_keys(0).await.map(drop) })),
+            ("claim_bank_deposits", Box::pin(async move { d.claim_bank_deposits(0, 1, 10).await.map(drop) })),
+            ("claim_withdrawals", Box::pin(async move { e.claim_withdrawals(0, 1, 10).await.map(drop) })),
+            ("claim_deliveries", Box::pin(async move { f.claim_deliveries(0, 1, 10).await.map(drop) })),
+            ("update_profile", Box::pin(async move { g.update_profile("usr_a", Some("A"), None).await.map(drop) })),
+        ]
+    }
+
+    #[tokio::test]
+    async fn writes_outside_the_hot_path_wait_for_the_write_turn() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("turn.db").display());
+        let pool = connect(&url, 4).await.expect("pool");
+        migrate(&pool).await.expect("migrations");
+        let store = Arc::new(SqliteStore::new(pool));
+
+        for (name, write) in writes(&store) {
+            let turn = store.write_turn().await;
+            let write = tokio::spawn(write);
+            // Nothing else holds SQLite's lock: a write that skipped the turn finishes at once.
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(!write.is_finished(), "{name} wrote while another writer held the write turn");
+            drop(turn);
+            let done = tokio::time::timeout(Duration::from_secs(10), write).await;
+            assert!(matches!(done, Ok(Ok(Ok(())))), "{name} after the turn was free: {done:?}");
+        }
+    }
+}

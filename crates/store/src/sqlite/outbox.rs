@@ -27,6 +27,7 @@ const SENT: &str = outbox_rows::sent_sql!("id = ?1", "?2", "status = 'pending'")
 impl MailOutboxStore for SqliteStore {
     async fn enqueue_mail(&self, m: &OutboxMail) -> Result<(), StorageError> {
         // The same insert other stores make inside their own transactions.
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await.map_err(app_error)?;
         crate::account_sql::sqlite::insert_mail(&mut tx, m).await?;
         tx.commit().await.map_err(app_error)
