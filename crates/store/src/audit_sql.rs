@@ -55,6 +55,7 @@ macro_rules! impl_audit_store {
         #[async_trait]
         impl AuditStore for $store {
             async fn record_audit(&self, e: &AuditRecord) -> Result<(), StorageError> {
+                let _turn = self.write_turn().await;
                 $backend::insert_audit(&self.pool, e).await
             }
 

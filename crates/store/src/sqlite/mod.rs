@@ -162,8 +162,8 @@ mod tests {
     use std::sync::Arc;
 
     use okpay_app::ports::{
-        BankDepositStore, EventStore, IdempotencyStore, ProfileStore, SessionStore, SignInThrottleStore,
-        WithdrawalStore,
+        AuditRecord, AuditStore, BankDepositStore, EventStore, IdempotencyStore, ProfileStore, SessionStore,
+        SignInThrottleStore, WithdrawalStore,
     };
 
     use super::*;
@@ -171,10 +171,22 @@ mod tests {
     type Write = Pin<Box<dyn Future<Output = Result<(), StorageError>> + Send>>;
 
     /// One of each kind of write outside the hot path: lone statements, the background
-    /// workers' claims (`UPDATE … RETURNING`) and a profile change.
+    /// workers' claims (`UPDATE … RETURNING`), a profile change and an audit entry.
     fn writes(store: &Arc<SqliteStore>) -> Vec<(&'static str, Write)> {
-        let s = [(); 7].map(|()| store.clone());
-        let [a, b, c, d, e, f, g] = s;
+        let s = [(); 8].map(|()| store.clone());
+        let [a, b, c, d, e, f, g, h] = s;
+        let audit = AuditRecord {
+            id: 0,
+            at_us: 1,
+            actor: "usr_a".to_owned(),
+            subject: None,
+            action: "sign_in".to_owned(),
+            outcome: "success".to_owned(),
+            ip: "127.0.0.1".to_owned(),
+            user_agent: "test".to_owned(),
+            reason: None,
+            session_id: None,
+        };
         vec![
             ("clear_sign_in_failures", Box::pin(async move { a.clear_sign_in_failures("a@example.com").await })),
             (
@@ -186,6 +198,7 @@ mod tests {
             ("claim_withdrawals", Box::pin(async move { e.claim_withdrawals(0, 1, 10).await.map(drop) })),
             ("claim_deliveries", Box::pin(async move { f.claim_deliveries(0, 1, 10).await.map(drop) })),
             ("update_profile", Box::pin(async move { g.update_profile("usr_a", Some("A"), None).await.map(drop) })),
+            ("record_audit", Box::pin(async move { h.record_audit(&audit).await })),
         ]
     }
 
