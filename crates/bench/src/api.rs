@@ -52,6 +52,17 @@ pub struct Answer {
     pub unexpected_body: String,
 }
 
+impl Answer {
+    /// Reads `res` whole (the connection is reused only once its body is consumed), keeping
+    /// the body only when the status is not `want`.
+    async fn read(res: reqwest::Response, want: StatusCode) -> anyhow::Result<Answer> {
+        let status = res.status();
+        let text = res.text().await?;
+        let unexpected_body = if status == want { String::new() } else { text };
+        Ok(Answer { status, unexpected_body })
+    }
+}
+
 impl Api {
     /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: String, pool: usize) -> anyhow::Result<Api> {
@@ -151,11 +162,7 @@ impl Api {
     pub async fn transfer(&self, from: &User, to: &str, amount_minor: i64, key: &str) -> anyhow::Result<Answer> {
         let body = json!({"to": to, "amount": amount_minor, "currency": "usd"});
         let res = self.post("/v1/transfers", Some(&from.token), Some(key), &body).send().await?;
-        let status = res.status();
-        // Read the body either way: the connection is reused only once it is consumed.
-        let text = res.text().await?;
-        let unexpected_body = if status == StatusCode::CREATED { String::new() } else { text };
-        Ok(Answer { status, unexpected_body })
+        Answer::read(res, StatusCode::CREATED).await
     }
 
     /// `POST /v1/payments` of `amount_minor` USD with the merchant's API key `key` (no
@@ -177,10 +184,7 @@ impl Api {
     pub async fn confirm_payment(&self, payer: &User, id: &str, key: &str) -> anyhow::Result<Answer> {
         let path = format!("/v1/payments/{id}/confirm");
         let res = self.post(&path, Some(&payer.token), Some(key), &json!({"payment_method": "wallet"})).send().await?;
-        let status = res.status();
-        let text = res.text().await?;
-        let unexpected_body = if status == StatusCode::OK { String::new() } else { text };
-        Ok(Answer { status, unexpected_body })
+        Answer::read(res, StatusCode::OK).await
     }
 
     /// `PATCH /v1/me` renaming `user` to `name`: a profile write (expected 200).
@@ -192,10 +196,7 @@ impl Api {
             .json(&json!({"name": name}))
             .send()
             .await?;
-        let status = res.status();
-        let text = res.text().await?;
-        let unexpected_body = if status == StatusCode::OK { String::new() } else { text };
-        Ok(Answer { status, unexpected_body })
+        Answer::read(res, StatusCode::OK).await
     }
 
     /// The signed-in user's `usr_` id (`GET /v1/me`).

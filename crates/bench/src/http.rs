@@ -23,7 +23,7 @@ use crate::{cpu, report, scratch};
 /// Each sender's deposit, minor units: far more than the run can spend.
 const SENDER_FUNDING_MINOR: i64 = 10_000_000_000;
 /// How often the probe client writes its profile during the load.
-const PROFILE_WRITE_EVERY: Duration = Duration::from_millis(50);
+pub const PROFILE_WRITE_EVERY: Duration = Duration::from_millis(50);
 /// The ledger writer's batch-size histogram on the server's `/metrics`.
 const BATCH_SIZE_METRIC: &str = "okpay_ledger_batch_size";
 
@@ -65,8 +65,9 @@ pub struct HttpResult {
     pub non_201_by_status: std::collections::BTreeMap<String, u64>,
     /// The first of them.
     pub first_error: Option<String>,
-    /// Latency of the profile writes (`PATCH /v1/me`, one every 50 ms) made beside the load
-    /// in the window: a write outside the hot path, waiting for SQLite's write lock.
+    /// Latency of the profile writes (`PATCH /v1/me`, one every [`PROFILE_WRITE_EVERY`]) made
+    /// beside the load in the window: a write outside the hot path, waiting for SQLite's write
+    /// lock.
     pub profile_write_latency: Option<Latency>,
     /// Profile writes answered other than 200 over the whole run; expected 0.
     pub profile_write_failed: u64,

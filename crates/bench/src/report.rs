@@ -188,7 +188,8 @@ pub fn print_http(h: &HttpResult) {
         cpu(h.cpu.as_ref(), "load generator", "okpay serve"),
     );
     println!(
-        "  beside the load, a profile write (PATCH /v1/me) every 50 ms: latency ms {}; {} not 200",
+        "  beside the load, a profile write (PATCH /v1/me) every {} ms: latency ms {}; {} not 200",
+        crate::http::PROFILE_WRITE_EVERY.as_millis(),
         h.profile_write_latency
             .as_ref()
             .map_or("?".to_owned(), |l| format!("p50 {:.1} p99 {:.1} max {:.1}", l.p50_ms, l.p99_ms, l.max_ms)),
