@@ -7,6 +7,9 @@
 //! function (one transaction), as the ledger's writer does for money. A caller waits for its
 //! batch, so a row is durable when [`GroupCommit::write`] returns; light traffic is not
 //! delayed, because the writer never waits for a batch to fill.
+//!
+//! The same machinery, [`Batcher`], also batches reads that answer each caller: the risk
+//! rules' reads after a movement (one statement for a batch of rows on PostgreSQL).
 
 use std::future::Future;
 
@@ -64,20 +67,55 @@ impl AfterMoney {
     }
 }
 
-struct Job<T> {
+struct Job<T, R> {
     row: T,
-    done: oneshot::Sender<Result<(), AppError>>,
+    done: oneshot::Sender<Result<R, AppError>>,
 }
 
-/// Handle to a background task that stores rows of type `T` in batches.
-pub struct GroupCommit<T> {
+/// Handle to a background task that handles rows of type `T` in batches and answers each
+/// caller with its row's `R` (one call of its batch function per batch: one transaction for a
+/// write, one statement for a read).
+pub struct Batcher<T, R> {
     name: &'static str,
-    jobs: mpsc::Sender<Job<T>>,
+    jobs: mpsc::Sender<Job<T, R>>,
 }
+
+impl<T, R> Clone for Batcher<T, R> {
+    fn clone(&self) -> Self {
+        Batcher { name: self.name, jobs: self.jobs.clone() }
+    }
+}
+
+impl<T: Send + 'static, R: Clone + Send + 'static> Batcher<T, R> {
+    /// Starts the batcher `name` on the current Tokio runtime; `handle` answers a batch with
+    /// one answer per row, in the rows' order (all or none). The task stops once every handle
+    /// is dropped and the queue is empty.
+    pub fn start<F, Fut>(name: &'static str, handle: F) -> Batcher<T, R>
+    where
+        F: Fn(Vec<T>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Vec<R>, AppError>> + Send + 'static,
+    {
+        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
+        tokio::spawn(run(name, queue, handle));
+        Batcher { name, jobs }
+    }
+
+    /// Handles `row` in the next batch; returns its answer (or its batch's error).
+    pub async fn call(&self, row: T) -> Result<R, AppError> {
+        let stopped = || AppError::internal(format!("{} batcher stopped", self.name));
+        let (done, answer) = oneshot::channel();
+        self.jobs.send(Job { row, done }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// Handle to a background task that stores rows of type `T` in batches: a [`Batcher`] whose
+/// answer is only "durable".
+pub struct GroupCommit<T>(Batcher<T, ()>);
 
 impl<T> Clone for GroupCommit<T> {
     fn clone(&self) -> Self {
-        GroupCommit { name: self.name, jobs: self.jobs.clone() }
+        GroupCommit(self.0.clone())
     }
 }
 
@@ -90,32 +128,39 @@ impl<T: Send + 'static> GroupCommit<T> {
         F: Fn(Vec<T>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), AppError>> + Send + 'static,
     {
-        let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
-        tokio::spawn(run(queue, write));
-        GroupCommit { name, jobs }
+        GroupCommit(Batcher::start(name, move |rows: Vec<T>| {
+            let n = rows.len();
+            let written = write(rows);
+            async move { written.await.map(|()| vec![(); n]) }
+        }))
     }
 
     /// Stores `row`; returns once it is durable (or its batch failed).
     pub async fn write(&self, row: T) -> Result<(), AppError> {
-        let stopped = || AppError::internal(format!("{} writer stopped", self.name));
-        let (done, answer) = oneshot::channel();
-        self.jobs.send(Job { row, done }).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        self.0.call(row).await
     }
 }
 
-async fn run<T, F, Fut>(mut queue: mpsc::Receiver<Job<T>>, write: F)
+async fn run<T, R, F, Fut>(name: &'static str, mut queue: mpsc::Receiver<Job<T, R>>, handle: F)
 where
+    R: Clone,
     F: Fn(Vec<T>) -> Fut,
-    Fut: Future<Output = Result<(), AppError>>,
+    Fut: Future<Output = Result<Vec<R>, AppError>>,
 {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let (rows, waiting): (Vec<T>, Vec<_>) = jobs.drain(..).map(|j| (j.row, j.done)).unzip();
-        let result = write(rows).await;
-        for done in waiting {
+        let answers = match handle(rows).await {
+            Ok(answers) if answers.len() == waiting.len() => answers.into_iter().map(Ok).collect(),
+            Ok(answers) => {
+                let e = AppError::internal(format!("{name}: {} answers for {} rows", answers.len(), waiting.len()));
+                vec![Err(e); waiting.len()]
+            }
+            Err(e) => vec![Err(e); waiting.len()],
+        };
+        for (done, answer) in waiting.into_iter().zip(answers) {
             // A caller that went away does not need its answer.
-            let _ = done.send(result.clone());
+            let _ = done.send(answer);
         }
     }
 }
@@ -152,5 +197,33 @@ mod tests {
         for (i, ok) in answers {
             assert_eq!(ok, !failed_batch.contains(&i), "row {i} gets its batch's outcome");
         }
+    }
+
+    #[tokio::test]
+    async fn each_caller_gets_its_own_rows_answer() {
+        let sizes: Arc<Mutex<Vec<usize>>> = Arc::default();
+        let seen = sizes.clone();
+        let doubler = Batcher::start("test", move |rows: Vec<u32>| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().map_err(|_| AppError::internal("poisoned"))?.push(rows.len());
+                Ok(rows.iter().map(|r| r * 2).collect::<Vec<_>>())
+            }
+        });
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..100u32 {
+            let d = doubler.clone();
+            set.spawn(async move { (i, d.call(i).await) });
+        }
+        for (i, answer) in set.join_all().await {
+            assert_eq!(answer, Ok(i * 2), "row {i}");
+        }
+        let sizes = sizes.lock().expect("lock").clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 100);
+        assert!(sizes.len() < 100, "rows waiting together share a batch: {sizes:?}");
+
+        // A batch function that loses a row fails the batch instead of answering out of place.
+        let lossy = Batcher::start("lossy", |rows: Vec<u32>| async move { Ok(rows[1..].to_vec()) });
+        assert!(lossy.call(7).await.is_err());
     }
 }

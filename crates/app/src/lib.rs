@@ -133,6 +133,9 @@ pub struct App {
     /// group commits that mix both (a request waits for its batch, so a response is never sent
     /// before it is replayable).
     pub after_money: group_commit::GroupCommit<group_commit::AfterMoney>,
+    /// The risk rules' reads of the rows assessed after their movements, in batches (one
+    /// statement for many rows on PostgreSQL; see [`risk`]).
+    pub risk_reads: group_commit::Batcher<ports::RiskQuery, ports::RiskInputs>,
     /// Settings.
     pub config: Arc<AppConfig>,
     /// Wakes this process's mail worker when mail is queued.
@@ -164,6 +167,15 @@ impl App {
                 move |rows: Vec<group_commit::AfterMoney>| {
                     let store = store.clone();
                     async move { group_commit::AfterMoney::store(store.as_ref(), rows).await }
+                }
+            }),
+            risk_reads: group_commit::Batcher::start("risk-reads", {
+                let store = store.clone();
+                move |queries: Vec<ports::RiskQuery>| {
+                    let store = store.clone();
+                    async move {
+                        store.risk_inputs(&queries, okpay_domain::risk::NORM_ROWS).await.map_err(error::AppError::from)
+                    }
                 }
             }),
             store,

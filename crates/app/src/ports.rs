@@ -33,7 +33,7 @@ pub use merchants::{
 pub use notices::{NoticeDone, NoticeStore};
 pub use payments::{PaymentCompletion, PaymentRecord, PaymentStore, RefundOutcome, RefundRecord, RefundReservation};
 pub use profile::{ProfileStore, SupportPin};
-pub use risk::{FlagRecord, RiskStore, Scope};
+pub use risk::{FlagRecord, RiskInputs, RiskQuery, RiskStore, Scope};
 pub use status::{AccountStatusStore, StatusChange};
 pub use withdrawals::{WithdrawalRecord, WithdrawalStore, WithdrawalTransition};
 

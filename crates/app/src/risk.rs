@@ -18,7 +18,7 @@ use crate::App;
 use crate::audit::{self, Event, SYSTEM};
 use crate::error::AppError;
 use crate::outbox::compose;
-use crate::ports::{FlagRecord, Scope, StatusChange};
+use crate::ports::{FlagRecord, RiskQuery, StatusChange};
 
 impl App {
     /// Assesses `line` (just committed) in the background.
@@ -56,17 +56,25 @@ impl App {
             "withdrawal" => Some(Movement::Withdrawal),
             _ => None,
         };
-        if let Some(movement) = outgoing.filter(|_| line.status != "failed") {
-            let scope = Scope { owner: &line.owner, currency: line.currency, kinds: movement.history_kinds() };
-            let recent = self.store.recent_amounts(scope, line.created_at_us, risk::NORM_ROWS).await?;
-            if risk::is_large(line.amount_minor, &recent) {
+        let compare = outgoing.filter(|_| line.status != "failed").map(|m| (line.currency, m.history_kinds()));
+        let succeeded_transfer = line.kind == "transfer_out" && line.status == "succeeded";
+        let recipients_since_us =
+            succeeded_transfer.then(|| line.created_at_us.saturating_sub(risk::RECIPIENT_WINDOW_US));
+        if compare.is_some() || recipients_since_us.is_some() {
+            // Batched with the reads of other rows assessed now: one statement on PostgreSQL.
+            let query = RiskQuery {
+                owner: line.owner.clone(),
+                recent: compare,
+                before_us: line.created_at_us,
+                recipients_since_us,
+            };
+            let inputs = self.risk_reads.call(query).await?;
+            if compare.is_some() && risk::is_large(line.amount_minor, &inputs.recent) {
                 fired.push((Rule::LargeAmount, Verdict::Flag));
             }
-        }
-        if line.kind == "transfer_out" && line.status == "succeeded" {
-            let since = line.created_at_us.saturating_sub(risk::RECIPIENT_WINDOW_US);
-            let n = self.store.new_recipients_since(&line.owner, since).await?;
-            push(&mut fired, Rule::NewRecipientBurst, risk::recipient_verdict(n));
+            if recipients_since_us.is_some() {
+                push(&mut fired, Rule::NewRecipientBurst, risk::recipient_verdict(inputs.new_recipients));
+            }
         }
         if line.kind == "deposit" && line.status == "failed" {
             let since = line.created_at_us.saturating_sub(risk::CARD_WINDOW_US);

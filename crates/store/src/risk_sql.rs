@@ -5,8 +5,10 @@
 //! answered from per-day totals the databases' triggers keep (`usage_days`: SQLite migration
 //! 0027, PostgreSQL migration 0028; docs/decisions.md, "Limits").
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
-use okpay_app::ports::{FlagRecord, RiskStore, Scope};
+use okpay_app::ports::{FlagRecord, RiskInputs, RiskQuery, RiskStore, Scope};
 use okpay_ledger::StorageError;
 
 use crate::error::app_error;
@@ -50,12 +52,14 @@ fn day_numbers(kinds: &[&str], day_start_us: i64, month_start_us: i64) -> Option
 /// (Written as one `kind = $3 OR kind = $4` query it walked the owner's rows newest first with
 /// a table lookup each, past every row of another kind: 73 ms on SQLite for an owner with
 /// 100,000 incoming payments after their last outgoing ones, 0.15 ms now.) The limit is part of the text because SQLite
-/// prepares a statement whose `LIMIT` is a bound value again on every run.
-fn recent_sql(limit: u32) -> String {
+/// prepares a statement whose `LIMIT` is a bound value again on every run. `p` names the
+/// values: placeholders for one read, a query row's columns for [`risk_inputs_pg`].
+fn recent_sql(limit: u32, p: &RiskParams) -> String {
+    let RiskParams { owner, currency, first_kind, second_kind, before, .. } = p;
     let newest = |kind: &str| {
         format!(
             "SELECT amount_minor, created_at_us FROM transactions
-             WHERE owner = $1 AND {kind} AND currency = $2 AND created_at_us < $5
+             WHERE owner = {owner} AND {kind} AND currency = {currency} AND created_at_us < {before}
                AND status IN ('succeeded', 'paid')
              ORDER BY created_at_us DESC LIMIT {limit}"
         )
@@ -64,10 +68,34 @@ fn recent_sql(limit: u32) -> String {
         "SELECT amount_minor FROM (
              SELECT * FROM ({}) AS first_kind UNION ALL SELECT * FROM ({}) AS second_kind
          ) AS recent ORDER BY created_at_us DESC LIMIT {limit}",
-        newest("kind = $3"),
-        newest("kind = $4 AND $4 <> $3"),
+        newest(&format!("kind = {first_kind}")),
+        newest(&format!("kind = {second_kind} AND {second_kind} <> {first_kind}")),
     )
 }
+
+/// Where the risk reads find their values: SQL expressions.
+struct RiskParams {
+    owner: &'static str,
+    currency: &'static str,
+    first_kind: &'static str,
+    second_kind: &'static str,
+    before: &'static str,
+    since: &'static str,
+}
+
+/// One read's placeholders (owner, currency, kinds, time; owner and time for the recipients).
+const ONE_READ: RiskParams =
+    RiskParams { owner: "$1", currency: "$2", first_kind: "$3", second_kind: "$4", before: "$5", since: "$2" };
+
+/// The columns of [`risk_inputs_pg`]'s query rows.
+const QUERY_ROW: RiskParams = RiskParams {
+    owner: "q.owner",
+    currency: "q.currency",
+    first_kind: "q.k1",
+    second_kind: "q.k2",
+    before: "q.before_us",
+    since: "q.since",
+};
 
 /// Declined card deposits (their details carry a decline code) and how many cards they used.
 /// The currency list (every currency, a test keeps it in step) lets the read use the index
@@ -81,7 +109,74 @@ const DECLINED: &str = "SELECT COUNT(*), COUNT(DISTINCT counterparty) FROM trans
 /// triggers on `transactions`, SQLite migration 0028, PostgreSQL migration 0029) whose first
 /// payment is inside it, read from the `(owner, first_paid_us)` index: as many entries as
 /// there are new recipients, whatever the history's size.
-const NEW_RECIPIENTS: &str = "SELECT COUNT(*) FROM first_payees WHERE owner = $1 AND first_paid_us >= $2";
+fn new_recipients_sql(p: &RiskParams) -> String {
+    format!("SELECT COUNT(*) FROM first_payees WHERE owner = {} AND first_paid_us >= {}", p.owner, p.since)
+}
+
+/// [`new_recipients_sql`] for one read.
+static NEW_RECIPIENTS: LazyLock<String> = LazyLock::new(|| new_recipients_sql(&ONE_READ));
+
+/// Both risk reads for many rows in one statement on PostgreSQL: one query row per history
+/// row (NULL kinds: no amounts; NULL since: no count), answered in their order.
+fn risk_inputs_pg(limit: u32) -> String {
+    format!(
+        "SELECT CASE WHEN q.since IS NULL THEN 0 ELSE ({}) END,
+                CASE WHEN q.k1 IS NULL THEN ARRAY[]::bigint[] ELSE ARRAY({}) END
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+              WITH ORDINALITY AS q(owner, currency, k1, k2, before_us, since, i)
+         ORDER BY q.i",
+        new_recipients_sql(&QUERY_ROW),
+        recent_sql(limit, &QUERY_ROW)
+    )
+}
+
+impl SqliteStore {
+    /// One query at a time: SQLite's reads run in this process, with no round trip to save.
+    /// Each read runs on the calling thread (see `point_read`), so the task yields between
+    /// rows: a large batch does not hold a runtime thread for its whole length.
+    async fn risk_inputs_of(&self, queries: &[RiskQuery], limit: u32) -> Result<Vec<RiskInputs>, StorageError> {
+        let mut answers = Vec::with_capacity(queries.len());
+        for q in queries {
+            tokio::task::yield_now().await;
+            let recent = match q.recent {
+                Some((currency, kinds)) => {
+                    self.recent_amounts(Scope { owner: &q.owner, currency, kinds }, q.before_us, limit).await?
+                }
+                None => Vec::new(),
+            };
+            let new_recipients = match q.recipients_since_us {
+                Some(since) => self.new_recipients_since(&q.owner, since).await?,
+                None => 0,
+            };
+            answers.push(RiskInputs { recent, new_recipients });
+        }
+        Ok(answers)
+    }
+}
+
+impl PgStore {
+    /// Every query in one statement: one round trip for a batch of rows.
+    async fn risk_inputs_of(&self, queries: &[RiskQuery], limit: u32) -> Result<Vec<RiskInputs>, StorageError> {
+        let scopes: Vec<Option<Scope<'_>>> = queries
+            .iter()
+            .map(|q| q.recent.map(|(currency, kinds)| Scope { owner: &q.owner, currency, kinds }))
+            .collect();
+        let column = |pick: for<'s> fn(&'s Scope<'s>) -> &'s str| {
+            scopes.iter().map(|s| s.as_ref().map(pick)).collect::<Vec<_>>()
+        };
+        let rows: Vec<(i64, Vec<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(risk_inputs_pg(limit)))
+            .bind(queries.iter().map(|q| q.owner.as_str()).collect::<Vec<_>>())
+            .bind(column(|s| s.currency.code()))
+            .bind(column(|s| s.kind_pair().0))
+            .bind(column(|s| s.kind_pair().1))
+            .bind(queries.iter().map(|q| q.before_us).collect::<Vec<_>>())
+            .bind(queries.iter().map(|q| q.recipients_since_us).collect::<Vec<_>>())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(app_error)?;
+        Ok(rows.into_iter().map(|(new_recipients, recent)| RiskInputs { recent, new_recipients }).collect())
+    }
+}
 
 /// A batch of flags in one statement (PostgreSQL: one array per column).
 const ADD_FLAGS_PG: &str = "INSERT INTO transaction_flags (txn_id, flag, rule, owner, txn_created_us, created_at_us)
@@ -138,7 +233,7 @@ macro_rules! impl_risk_store {
             async fn recent_amounts(&self, s: Scope<'_>, before_us: i64, limit: u32) -> Result<Vec<i64>, StorageError> {
                 let (k1, k2) = s.kind_pair();
                 let args = [s.owner.into(), s.currency.code().into(), k1.into(), k2.into(), before_us.into()];
-                let rows: Vec<(i64,)> = self.read_all(&recent_sql(limit), &args).await?;
+                let rows: Vec<(i64,)> = self.read_all(&recent_sql(limit, &ONE_READ), &args).await?;
                 Ok(rows.into_iter().map(|(a,)| a).collect())
             }
 
@@ -147,8 +242,12 @@ macro_rules! impl_risk_store {
             }
 
             async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError> {
-                let (n,): (i64,) = self.read_one(NEW_RECIPIENTS, &[owner.into(), since_us.into()]).await?;
+                let (n,): (i64,) = self.read_one(NEW_RECIPIENTS.as_str(), &[owner.into(), since_us.into()]).await?;
                 Ok(n)
+            }
+
+            async fn risk_inputs(&self, queries: &[RiskQuery], limit: u32) -> Result<Vec<RiskInputs>, StorageError> {
+                self.risk_inputs_of(queries, limit).await
             }
 
             async fn flags_between(

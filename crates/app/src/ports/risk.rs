@@ -44,6 +44,30 @@ impl Scope<'_> {
     }
 }
 
+/// What the risk rules read about one history row: answered with [`RiskInputs`] by
+/// [`RiskStore::risk_inputs`], many rows at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskQuery {
+    /// The row's owner.
+    pub owner: String,
+    /// The owner's rows the row's amount is compared with: the currency and one or two kinds,
+    /// read before `before_us` (`None`: no comparison).
+    pub recent: Option<(Currency, &'static [&'static str])>,
+    /// The row's creation time.
+    pub before_us: i64,
+    /// Count the recipients first paid at or after this time (`None`: not counted).
+    pub recipients_since_us: Option<i64>,
+}
+
+/// The answer to one [`RiskQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RiskInputs {
+    /// [`RiskStore::recent_amounts`] of the query's scope (empty without one).
+    pub recent: Vec<i64>,
+    /// [`RiskStore::new_recipients_since`] (0 when not asked).
+    pub new_recipients: i64,
+}
+
 /// Reads for limits and risk rules, and risk flags.
 #[async_trait]
 pub trait RiskStore: Send + Sync {
@@ -58,6 +82,10 @@ pub trait RiskStore: Send + Sync {
     /// How many different recipients the owner first sent a (succeeded) transfer to at or
     /// after `since_us`: recipients they had never paid before.
     async fn new_recipients_since(&self, owner: &str, since_us: i64) -> Result<i64, StorageError>;
+    /// The answers to `queries`, in their order, with the last `limit` amounts each: what
+    /// [`RiskStore::recent_amounts`] and [`RiskStore::new_recipients_since`] would answer one
+    /// by one (PostgreSQL reads them in one statement).
+    async fn risk_inputs(&self, queries: &[RiskQuery], limit: u32) -> Result<Vec<RiskInputs>, StorageError>;
     /// `(txn_id, flag)` of the owner's rows created in `[from_us, to_us]`.
     async fn flags_between(&self, owner: &str, from_us: i64, to_us: i64)
     -> Result<Vec<(String, String)>, StorageError>;

@@ -1,7 +1,7 @@
 //! The risk reads: first-time recipients within a window, the last amounts a payment is
 //! compared with, and the limit usage.
 
-use okpay_app::ports::Scope;
+use okpay_app::ports::{RiskInputs, RiskQuery, Scope};
 use okpay_domain::Currency;
 use okpay_store::testing::TestBackend;
 
@@ -192,5 +192,67 @@ async fn usage_counts_the_rows_of_the_day_and_month_that_did_not_fail(b: TestBac
     // Changing only what is not counted still works.
     assert_eq!(books.raw("UPDATE transactions SET details = '{}' WHERE id = 'u1'").await?, 1);
     assert_eq!(s.usage(transfers("alice"), today, month).await?, expected);
+    Ok(())
+}
+
+contract!(risk_inputs_answer_many_rows_as_the_single_reads_do);
+
+async fn risk_inputs_answer_many_rows_as_the_single_reads_do(b: TestBackend) -> TestResult {
+    let Some(books) = Books::new(b).await? else { return Ok(()) };
+    let s = &books.stores.app;
+    // (id, owner, kind, status, counterparty, amount, at)
+    let rows = [
+        ("i1", "alice", "transfer_out", "succeeded", "x@example.com", 10, 1_000),
+        ("i2", "alice", "payment", "paid", "shop@example.com", 20, 2_000),
+        ("i3", "alice", "transfer_out", "succeeded", "y@example.com", 30, 3_000),
+        ("i4", "alice", "withdrawal", "succeeded", "bank", 40, 4_000),
+        ("i5", "bob", "transfer_out", "succeeded", "x@example.com", 50, 5_000),
+        ("i6", "bob", "transfer_out", "failed", "z@example.com", 60, 6_000),
+    ];
+    for (id, owner, kind, status, to, amount, at) in rows {
+        let mut l = line(id, owner, kind, status, at);
+        (l.counterparty, l.amount_minor) = (Some(to.to_owned()), amount);
+        s.insert_line(&l).await?;
+    }
+    let transfers: &'static [&'static str] = &["transfer_out", "payment"];
+    let withdrawals: &'static [&'static str] = &["withdrawal"];
+    let query = |owner: &str, recent: Option<&'static [&'static str]>, before_us, since: Option<i64>| RiskQuery {
+        owner: owner.to_owned(),
+        recent: recent.map(|kinds| (Currency::Usd, kinds)),
+        before_us,
+        recipients_since_us: since,
+    };
+    let queries = [
+        query("alice", Some(transfers), 3_000, Some(2_500)),
+        query("alice", Some(transfers), 10_000, None),
+        query("alice", None, 10_000, Some(0)),
+        query("alice", Some(withdrawals), 10_000, None),
+        query("bob", Some(transfers), 10_000, Some(0)),
+        query("carol", Some(transfers), 10_000, Some(0)),
+        query("alice", Some(transfers), 3_000, Some(2_500)), // the same row twice
+    ];
+    let answers = s.risk_inputs(&queries, 2).await?;
+    let inputs = |recent: &[i64], new_recipients| RiskInputs { recent: recent.to_vec(), new_recipients };
+    let expected = [
+        inputs(&[20, 10], 1),
+        inputs(&[30, 20], 0),
+        inputs(&[], 2),
+        inputs(&[40], 0),
+        inputs(&[50], 1),
+        inputs(&[], 0),
+        inputs(&[20, 10], 1),
+    ];
+    assert_eq!(answers, expected);
+    // The same as the reads one by one.
+    for (q, answer) in queries.iter().zip(&answers) {
+        if let Some((currency, kinds)) = q.recent {
+            let one = s.recent_amounts(Scope { owner: &q.owner, currency, kinds }, q.before_us, 2).await?;
+            assert_eq!(one, answer.recent, "{q:?}");
+        }
+        if let Some(since) = q.recipients_since_us {
+            assert_eq!(s.new_recipients_since(&q.owner, since).await?, answer.new_recipients, "{q:?}");
+        }
+    }
+    assert!(s.risk_inputs(&[], 2).await?.is_empty(), "no rows, no answers");
     Ok(())
 }
