@@ -67,33 +67,56 @@ impl AfterMoney {
     }
 }
 
-struct Job<T, R> {
+struct Job<T, R, E> {
     row: T,
-    done: oneshot::Sender<Result<R, AppError>>,
+    done: oneshot::Sender<Result<R, E>>,
+}
+
+/// Why a [`Batcher`] could not answer a row itself: its task stopped, or its batch function
+/// answered a different number of rows than it was given.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct BatcherFailed(String);
+
+impl From<BatcherFailed> for AppError {
+    fn from(e: BatcherFailed) -> Self {
+        AppError::internal(e.0)
+    }
+}
+
+impl From<BatcherFailed> for okpay_ledger::StorageError {
+    fn from(e: BatcherFailed) -> Self {
+        okpay_ledger::StorageError { message: e.0, retryable: false }
+    }
 }
 
 /// Handle to a background task that handles rows of type `T` in batches and answers each
 /// caller with its row's `R` (one call of its batch function per batch: one transaction for a
-/// write, one statement for a read).
-pub struct Batcher<T, R> {
+/// write, one statement for a read), or with the batch's error `E`.
+pub struct Batcher<T, R, E = AppError> {
     name: &'static str,
-    jobs: mpsc::Sender<Job<T, R>>,
+    jobs: mpsc::Sender<Job<T, R, E>>,
 }
 
-impl<T, R> Clone for Batcher<T, R> {
+impl<T, R, E> Clone for Batcher<T, R, E> {
     fn clone(&self) -> Self {
         Batcher { name: self.name, jobs: self.jobs.clone() }
     }
 }
 
-impl<T: Send + 'static, R: Clone + Send + 'static> Batcher<T, R> {
+impl<T, R, E> Batcher<T, R, E>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    E: From<BatcherFailed> + Clone + Send + 'static,
+{
     /// Starts the batcher `name` on the current Tokio runtime; `handle` answers a batch with
     /// one answer per row, in the rows' order (all or none). The task stops once every handle
     /// is dropped and the queue is empty.
-    pub fn start<F, Fut>(name: &'static str, handle: F) -> Batcher<T, R>
+    pub fn start<F, Fut>(name: &'static str, handle: F) -> Batcher<T, R, E>
     where
         F: Fn(Vec<T>) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<Vec<R>, AppError>> + Send + 'static,
+        Fut: Future<Output = Result<Vec<R>, E>> + Send + 'static,
     {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
         tokio::spawn(run(name, queue, handle));
@@ -101,8 +124,8 @@ impl<T: Send + 'static, R: Clone + Send + 'static> Batcher<T, R> {
     }
 
     /// Handles `row` in the next batch; returns its answer (or its batch's error).
-    pub async fn call(&self, row: T) -> Result<R, AppError> {
-        let stopped = || AppError::internal(format!("{} batcher stopped", self.name));
+    pub async fn call(&self, row: T) -> Result<R, E> {
+        let stopped = || E::from(BatcherFailed(format!("{} batcher stopped", self.name)));
         let (done, answer) = oneshot::channel();
         self.jobs.send(Job { row, done }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
@@ -111,7 +134,7 @@ impl<T: Send + 'static, R: Clone + Send + 'static> Batcher<T, R> {
 
 /// Handle to a background task that stores rows of type `T` in batches: a [`Batcher`] whose
 /// answer is only "durable".
-pub struct GroupCommit<T>(Batcher<T, ()>);
+pub struct GroupCommit<T>(Batcher<T, (), AppError>);
 
 impl<T> Clone for GroupCommit<T> {
     fn clone(&self) -> Self {
@@ -141,22 +164,22 @@ impl<T: Send + 'static> GroupCommit<T> {
     }
 }
 
-async fn run<T, R, F, Fut>(name: &'static str, mut queue: mpsc::Receiver<Job<T, R>>, handle: F)
+async fn run<T, R, E, F, Fut>(name: &'static str, mut queue: mpsc::Receiver<Job<T, R, E>>, handle: F)
 where
-    R: Clone,
+    E: From<BatcherFailed> + Clone,
     F: Fn(Vec<T>) -> Fut,
-    Fut: Future<Output = Result<Vec<R>, AppError>>,
+    Fut: Future<Output = Result<Vec<R>, E>>,
 {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let (rows, waiting): (Vec<T>, Vec<_>) = jobs.drain(..).map(|j| (j.row, j.done)).unzip();
-        let answers = match handle(rows).await {
+        let answers: Vec<Result<R, E>> = match handle(rows).await {
             Ok(answers) if answers.len() == waiting.len() => answers.into_iter().map(Ok).collect(),
             Ok(answers) => {
-                let e = AppError::internal(format!("{name}: {} answers for {} rows", answers.len(), waiting.len()));
-                vec![Err(e); waiting.len()]
+                let e = E::from(BatcherFailed(format!("{name}: {} answers for {} rows", answers.len(), waiting.len())));
+                waiting.iter().map(|_| Err(e.clone())).collect()
             }
-            Err(e) => vec![Err(e); waiting.len()],
+            Err(e) => waiting.iter().map(|_| Err(e.clone())).collect(),
         };
         for (done, answer) in waiting.into_iter().zip(answers) {
             // A caller that went away does not need its answer.
@@ -203,7 +226,7 @@ mod tests {
     async fn each_caller_gets_its_own_rows_answer() {
         let sizes: Arc<Mutex<Vec<usize>>> = Arc::default();
         let seen = sizes.clone();
-        let doubler = Batcher::start("test", move |rows: Vec<u32>| {
+        let doubler: Batcher<u32, u32> = Batcher::start("test", move |rows: Vec<u32>| {
             let seen = seen.clone();
             async move {
                 seen.lock().map_err(|_| AppError::internal("poisoned"))?.push(rows.len());
@@ -223,7 +246,7 @@ mod tests {
         assert!(sizes.len() < 100, "rows waiting together share a batch: {sizes:?}");
 
         // A batch function that loses a row fails the batch instead of answering out of place.
-        let lossy = Batcher::start("lossy", |rows: Vec<u32>| async move { Ok(rows[1..].to_vec()) });
+        let lossy: Batcher<u32, u32> = Batcher::start("lossy", |rows: Vec<u32>| async move { Ok(rows[1..].to_vec()) });
         assert!(lossy.call(7).await.is_err());
     }
 }

@@ -1,14 +1,69 @@
 //! [`SessionStore`] for both backends: the statements are the same text on SQLite and
 //! PostgreSQL, so one implementation is generated for each store type.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use okpay_app::ports::{SessionRecord, SessionStore, SessionUser};
 use okpay_ledger::StorageError;
+use sqlx::{FromRow, PgPool, Row};
 
 use crate::error::app_error;
 use crate::postgres::PgStore;
 use crate::records::{self, SessionTuple, SessionUserTuple, session_columns, session_user_columns};
 use crate::sqlite::SqliteStore;
+
+/// A session joined with its user, by token hash.
+const SESSION_USER: &str = concat!(
+    "SELECT ",
+    session_user_columns!(),
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT s.revoked"
+);
+
+/// [`SESSION_USER`] for many token hashes in one statement, each row followed by its hash
+/// (column [`SESSION_USER_WIDTH`]) to tell the rows apart.
+const SESSION_USERS_PG: &str = concat!(
+    "SELECT ",
+    session_user_columns!(),
+    ", s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+     WHERE s.token_hash = ANY($1) AND NOT s.revoked"
+);
+
+/// Columns of a [`SessionUserTuple`].
+const SESSION_USER_WIDTH: usize = 14;
+
+impl SqliteStore {
+    /// A point read on the calling thread (see `point_read`).
+    async fn session_user_of(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError> {
+        let row: Option<SessionUserTuple> = self.read_optional(SESSION_USER, &[token_hash.into()]).await?;
+        Ok(row.map(records::session_user))
+    }
+}
+
+impl PgStore {
+    /// Joins the batch of session reads waiting now: one statement for the signed-in requests
+    /// that arrived together (see [`session_users_pg`]).
+    async fn session_user_of(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError> {
+        self.session_reads.call(token_hash.to_owned()).await
+    }
+}
+
+/// The sessions of `hashes` with their users, in the order of `hashes` (`None`: no live
+/// session has that hash). One statement for the batch: on PostgreSQL every statement is a
+/// round trip and a turn of a server process, and each signed-in request needs this read.
+pub(crate) async fn session_users_pg(
+    pool: &PgPool,
+    hashes: Vec<String>,
+) -> Result<Vec<Option<SessionUser>>, StorageError> {
+    let rows = sqlx::query(SESSION_USERS_PG).bind(&hashes).fetch_all(pool).await.map_err(app_error)?;
+    let mut found = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let hash: String = row.try_get(SESSION_USER_WIDTH).map_err(app_error)?;
+        let tuple = SessionUserTuple::from_row(row).map_err(app_error)?;
+        found.insert(hash, records::session_user(tuple));
+    }
+    Ok(hashes.iter().map(|h| found.get(h).cloned()).collect())
+}
 
 /// The [`SessionStore`] implementation for `$store`.
 macro_rules! impl_session_store {
@@ -52,18 +107,8 @@ macro_rules! impl_session_store {
             }
 
             async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>, StorageError> {
-                // Every signed-in request reads this: a point read (see `point_read`).
-                let row: Option<SessionUserTuple> = self
-                    .read_optional(
-                        concat!(
-                            "SELECT ",
-                            session_user_columns!(),
-                            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND NOT s.revoked"
-                        ),
-                        &[token_hash.into()],
-                    )
-                    .await?;
-                Ok(row.map(records::session_user))
+                // Every signed-in request reads this (see `session_user_of`).
+                self.session_user_of(token_hash).await
             }
 
             async fn touch_session(&self, id: &str, now_us: i64) -> Result<(), StorageError> {

@@ -22,7 +22,8 @@ mod verify;
 mod withdrawals;
 
 use async_trait::async_trait;
-use okpay_app::ports::AppStore;
+use okpay_app::group_commit::Batcher;
+use okpay_app::ports::{AppStore, SessionUser};
 use okpay_ledger::StorageError;
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
@@ -41,12 +42,22 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 /// The PostgreSQL implementation of every store trait.
 pub(crate) struct PgStore {
     pub(crate) pool: PgPool,
+    /// Signed-in requests' session reads, batched: one statement for those waiting together.
+    pub(crate) session_reads: Batcher<String, Option<SessionUser>, StorageError>,
 }
 
 impl PgStore {
-    /// Wraps a migrated pool.
+    /// Wraps a migrated pool and starts its read batcher, so it must be called inside a Tokio
+    /// runtime.
     pub(crate) fn new(pool: PgPool) -> PgStore {
-        PgStore { pool }
+        let session_reads = Batcher::start("session-reads", {
+            let pool = pool.clone();
+            move |hashes: Vec<String>| {
+                let pool = pool.clone();
+                async move { crate::sessions_sql::session_users_pg(&pool, hashes).await }
+            }
+        });
+        PgStore { pool, session_reads }
     }
 
     /// Writers on PostgreSQL need no turn (row locks order them); the store code shared with

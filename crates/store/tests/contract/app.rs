@@ -83,7 +83,25 @@ async fn sessions(b: TestBackend) -> TestResult {
     app.insert_session(&revoked).await?;
     assert_eq!(app.session_by_token_hash(&revoked.token_hash).await?, None, "revoked sessions do not authenticate");
     assert_eq!(app.session_user(&revoked.token_hash).await?, None, "nor do they join their user");
-    assert!(app.insert_session(&SessionRecord { id: "ses_3".to_owned(), ..s }).await.is_err(), "token hash is unique");
+    assert!(
+        app.insert_session(&SessionRecord { id: "ses_3".to_owned(), ..s.clone() }).await.is_err(),
+        "token hash is unique"
+    );
+
+    // Many reads at once (on PostgreSQL they share statements): each gets its own answer.
+    app.insert_user(&user("usr_bob", "bob@example.com")).await?;
+    let (alices, unknown) = (s.token_hash.clone(), "00".repeat(32));
+    let bobs =
+        SessionRecord { id: "ses_4".to_owned(), user_id: "usr_bob".to_owned(), token_hash: "ef".repeat(32), ..s };
+    app.insert_session(&bobs).await?;
+    let asked = [&bobs.token_hash, &unknown, &revoked.token_hash, &alices];
+    let reads = (0..64).map(|i| app.session_user(asked[i % asked.len()]));
+    let answers = futures::future::try_join_all(reads).await?;
+    for (i, answer) in answers.iter().enumerate() {
+        let who = answer.as_ref().map(|a| (a.session_id.as_str(), a.user.id.as_str()));
+        let expected = [Some(("ses_4", "usr_bob")), None, None, Some(("ses_1", "usr_alice"))][i % asked.len()];
+        assert_eq!(who, expected, "read {i}");
+    }
     Ok(())
 }
 
