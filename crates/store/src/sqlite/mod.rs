@@ -170,6 +170,21 @@ mod tests {
 
     type Write = Pin<Box<dyn Future<Output = Result<(), StorageError>> + Send>>;
 
+    /// The bundled SQLite is compiled with `.cargo/config.toml`'s `LIBSQLITE3_FLAGS`
+    /// (docs/decisions.md "SQLite's compile options"): without them every page fetch and
+    /// every allocation takes a process-wide mutex.
+    #[test]
+    fn sqlite_is_compiled_without_the_global_page_cache_and_memory_statistics() {
+        let conn = rusqlite::Connection::open_in_memory().expect("in-memory database");
+        let options: Vec<String> = conn
+            .prepare("PRAGMA compile_options")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("compile options");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+        assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+    }
+
     /// One of each kind of write outside the hot path: lone statements, the background
     /// workers' claims (`UPDATE … RETURNING`), a profile change and an audit entry.
     fn writes(store: &Arc<SqliteStore>) -> Vec<(&'static str, Write)> {
