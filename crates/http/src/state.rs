@@ -7,9 +7,30 @@ use okpay_app::App;
 
 use crate::rate_limit::RateLimits;
 
-/// Shared by every request.
+/// Shared by every request: a handle on [`Shared`]. Cloning it is one reference-count
+/// increment: axum clones the state for each middleware and extractor of every request, and
+/// cloning the fields themselves (the app's dozens of `Arc`s) was ~2 % of the server's CPU in
+/// the transfer benchmark (docs/benchmarks.md, session 24).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// The handle on `shared`.
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every request reads, behind [`AppState`].
+pub struct Shared {
     /// The use cases.
     pub app: App,
     /// `OKPAY_PUBLIC_URL`.
@@ -25,7 +46,7 @@ pub struct AppState {
 /// Room for a multipart body's boundaries, headers and the `kind` field around the file.
 pub const MULTIPART_OVERHEAD_BYTES: usize = 64 * 1024;
 
-impl AppState {
+impl Shared {
     /// Largest body of an upload: the largest file plus multipart overhead. A larger body is
     /// answered `file_too_large` after being drained (see [`crate::body`]).
     pub fn upload_body_limit(&self) -> usize {

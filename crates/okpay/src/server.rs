@@ -17,6 +17,7 @@ use okpay_app::withdrawals::worker::{self as withdrawal_worker, WithdrawalWorker
 use okpay_app::{App, AppConfig};
 use okpay_http::AppState;
 use okpay_http::rate_limit::{RateLimits, sweep_periodically};
+use okpay_http::state::Shared;
 use okpay_ledger::{Ledger, WriterConfig};
 use okpay_mail::Transport;
 use tokio::net::TcpListener;
@@ -123,13 +124,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         allow_private_networks: config.webhook_allow_private_networks,
         ..WebhookWorkerConfig::default()
     };
-    let state = AppState {
+    let state = AppState::new(Shared {
         app: app.clone(),
         public_url: Arc::from(config.public_url.trim_end_matches('/')),
         max_body_bytes: config.max_body_bytes,
         metrics: okpay_http::install_metrics(),
         rate_limits: config.rate_limits()?.map(|c| Arc::new(RateLimits::new(&c))),
-    };
+    });
     let listener = TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     let addr = listener.local_addr()?;
     let state_limits = state.rate_limits.clone();
