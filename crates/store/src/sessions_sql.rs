@@ -21,16 +21,13 @@ const SESSION_USER: &str = concat!(
 );
 
 /// [`SESSION_USER`] for many token hashes in one statement, each row followed by its hash
-/// (column [`SESSION_USER_WIDTH`]) to tell the rows apart.
+/// (read by name: no column of the tuple is called `token_hash`) to tell the rows apart.
 const SESSION_USERS_PG: &str = concat!(
     "SELECT ",
     session_user_columns!(),
     ", s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
      WHERE s.token_hash = ANY($1) AND NOT s.revoked"
 );
-
-/// Columns of a [`SessionUserTuple`].
-const SESSION_USER_WIDTH: usize = 14;
 
 impl SqliteStore {
     /// A point read on the calling thread (see `point_read`).
@@ -58,7 +55,7 @@ pub(crate) async fn session_users_pg(
     let rows = sqlx::query(SESSION_USERS_PG).bind(&hashes).fetch_all(pool).await.map_err(app_error)?;
     let mut found = HashMap::with_capacity(rows.len());
     for row in &rows {
-        let hash: String = row.try_get(SESSION_USER_WIDTH).map_err(app_error)?;
+        let hash: String = row.try_get("token_hash").map_err(app_error)?;
         let tuple = SessionUserTuple::from_row(row).map_err(app_error)?;
         found.insert(hash, records::session_user(tuple));
     }
